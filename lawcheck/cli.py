@@ -1,0 +1,279 @@
+"""The `lawcheck` command: one thin command per stage over the library functions.
+
+Results go to stdout (text, or JSON with `--format json`), progress and logs to stderr.
+Exit codes: 0 success; 1 findings at or above `--fail-on` (check); 2 bad input, configuration
+or internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lawcheck import __version__
+from lawcheck.errors import LawcheckError, RefSyntaxError
+from lawcheck.models import ClauseRef, UnitKind
+from lawcheck.pipeline import import_paths
+from lawcheck.store import (
+    blocks_of,
+    clauses_of,
+    count_rows,
+    find_version,
+    get_engine,
+    list_versions,
+    redact_url,
+    db_url,
+)
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="lawcheck: coherence between Korean AI laws that promote (진흥) and regulate (규제).",
+)
+log = logging.getLogger("lawcheck")
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (default $LAWCHECK_DB or sqlite:///lawcheck.db)."),
+]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
+
+
+def main() -> None:
+    """Entry point of the console script; turns lawcheck errors into exit code 2."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except LawcheckError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False,
+) -> None:
+    if version:
+        typer.echo(__version__)
+        raise typer.Exit(0)
+
+
+@contextmanager
+def progress_bar(label: str, quiet: bool):
+    """A progress callback: a bar on a terminal, nothing when quiet or piped."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(done: int, total: int, what: str) -> None:
+            bar.update(task, completed=done, total=total, description=what[:40])
+
+        yield update
+
+
+def _emit(data, fmt: OutputFormat, text_lines) -> None:
+    if fmt is OutputFormat.json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for line in text_lines:
+            typer.echo(line)
+
+
+# ---------------------------------------------------------------------------------------------
+# import / laws / show
+# ---------------------------------------------------------------------------------------------
+
+
+@app.command("import")
+def import_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Files, folders or a legalize-kr clone.")],
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.text,
+    quiet: QuietOption = False,
+) -> None:
+    """Import law.go.kr XML/JSON bodies and legalize-kr Markdown into the database."""
+    engine = get_engine(db)
+    with progress_bar("import", quiet) as progress:
+        report = import_paths(paths, engine, progress=progress)
+    data = report.as_dict()
+    lines = [
+        f"{data['files']} files: "
+        + ", ".join(f"{n} {status}" for status, n in sorted(data["imported"].items()))
+        + f"; {data['clauses']:,} clauses; {len(report.unparsed)} UNPARSED; "
+        f"{len(report.failed)} failed",
+    ]
+    lines += [f"UNPARSED {law} {ref}: {why}" for law, ref, why in report.unparsed]
+    lines += [f"FAILED {path}: {message}" for path, message in report.failed]
+    _emit(data, fmt, lines)
+    if not report.ok:
+        raise typer.Exit(2)
+
+
+@app.command("laws")
+def laws_cmd(
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.text,
+    all_versions: Annotated[bool, typer.Option("--all-versions", help="Every version.")] = False,
+) -> None:
+    """List the laws in the database (newest version of each unless --all-versions)."""
+    engine = get_engine(db)
+    from sqlmodel import Session
+
+    with Session(engine) as session:
+        rows = list_versions(session, latest_only=not all_versions)
+        data = [
+            {
+                "law_id": r.law_id, "mst": r.mst, "name": r.name, "abbreviation": r.abbreviation,
+                "kind": r.kind, "ministry": r.ministry, "promulgation_no": r.promulgation_no,
+                "promulgation_date": r.promulgation_date, "effective_date": r.effective_date,
+                "articles": r.counts.get("articles", 0), "source_format": r.source_format,
+            }
+            for r in rows
+        ]
+    lines = [
+        f"{d['law_id']}  {d['kind']:<12} {d['name']}  (제{_int(d['promulgation_no'])}호, "
+        f"시행 {d['effective_date']}, {d['articles']}조)"
+        for d in data
+    ]
+    _emit(data, fmt, lines or ["(no laws imported: run `lawcheck import PATH` or `lawcheck run`)"])
+
+
+def _int(value: str | None) -> str:
+    return str(int(value)) if value and value.isdigit() else (value or "?")
+
+
+@app.command("show")
+def show_cmd(
+    law: Annotated[str, typer.Argument(help="법령ID, name, abbreviation or MST.")],
+    ref: Annotated[str | None, typer.Argument(help="Clause, e.g. 제3조의2제1항 or 제5조 단서.")]
+    = None,
+    version: Annotated[str | None, typer.Option(help="공포번호 or 시행일자 of an older version.")]
+    = None,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Print a law, or one clause with everything below it."""
+    engine = get_engine(db)
+    from sqlmodel import Session
+
+    with Session(engine) as session:
+        row = find_version(session, law, version=version)
+        clauses = clauses_of(session, row.id)
+        blocks = {b.id: b for b in blocks_of(session, row.id)}
+        selected = clauses
+        part_text = None
+        if ref:
+            try:
+                wanted = ClauseRef.parse(ref)
+            except RefSyntaxError:
+                raise
+            target = wanted.with_part(None)
+            selected = [c for c in clauses if c.kind != UnitKind.UNPARSED.value
+                        and target.contains(ClauseRef.parse(c.ref))]
+            if not selected:
+                raise LawcheckError(f"{row.name} has no {target}; `lawcheck show {law}` lists "
+                                    "its clauses")
+            if wanted.part:
+                head = selected[0]
+                spans = [p for p in head.parts if p["label"] == wanted.part]
+                if not spans:
+                    raise LawcheckError(f"{row.name} {target} has no {wanted.part}")
+                block_text = blocks[head.block_id].text
+                part_text = block_text[spans[0]["start"]:spans[0]["end"]]
+        data = {
+            "law": {"law_id": row.law_id, "name": row.name, "kind": row.kind,
+                    "promulgation_no": row.promulgation_no, "effective_date": row.effective_date},
+            "clauses": [
+                {"ref": c.ref, "kind": c.kind, "label": c.label, "parent": c.parent_ref,
+                 "text": c.text, "start": c.start, "end": c.end, "reason": c.reason}
+                for c in selected
+            ],
+        }
+        if part_text is not None:
+            data["part"] = {"ref": ref, "text": part_text}
+    indent = {"조": 0, "항": 1, "호": 2, "목": 3, "세목": 4, "세세목": 5, "부칙조": 1}
+    lines = [f"{row.name} ({row.kind}, 제{_int(row.promulgation_no)}호, 시행 {row.effective_date})"]
+    if part_text is not None:
+        lines.append(f"[{ref}] {part_text}")
+    else:
+        for c in data["clauses"]:
+            pad = "  " * indent.get(c["kind"], 0)
+            tag = f"[{c['ref']}]" if c["kind"] != "UNPARSED" else f"[UNPARSED: {c['reason']}]"
+            for i, text_line in enumerate(c["text"].split("\n")):
+                lines.append(f"{pad}{tag if i == 0 else ' ' * len(tag)} {text_line}")
+    _emit(data, fmt, lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# The main job
+# ---------------------------------------------------------------------------------------------
+
+
+def embedded_corpus() -> Path:
+    """The corpus shipped with lawcheck (./corpus in a checkout)."""
+    here = Path.cwd() / "corpus"
+    if (here / "embed").is_dir():
+        return here
+    from lawcheck.testing import PROJECT_ROOT
+
+    return PROJECT_ROOT / "corpus"
+
+
+@app.command("run")
+def run_cmd(
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.text,
+    quiet: QuietOption = False,
+) -> None:
+    """The main job: import the embedded corpus and summarise what is in the database."""
+    corpus = embedded_corpus()
+    sources = [corpus / "embed", corpus / "api"]
+    missing = [str(p) for p in sources if not p.is_dir()]
+    if missing:
+        raise LawcheckError(f"embedded corpus not found ({', '.join(missing)}); run lawcheck "
+                            "from the project checkout")
+    engine = get_engine(db)
+    with progress_bar("import", quiet) as progress:
+        report = import_paths(sources, engine, progress=progress)
+    from sqlmodel import Session
+
+    with Session(engine) as session:
+        totals = count_rows(session)
+        laws = list_versions(session, latest_only=True)
+    data = {"database": redact_url(db_url(db)), "import": report.as_dict(), "totals": totals,
+            "laws": [{"law_id": r.law_id, "name": r.name, "kind": r.kind,
+                      "articles": r.counts.get("articles", 0)} for r in laws]}
+    lines = [
+        f"database: {data['database']}",
+        f"imported {len(report.saved)} files ({len(report.failed)} failed): "
+        f"{totals['laws']} laws, {totals['versions']} versions, {totals['clauses']:,} clauses, "
+        f"{totals['unparsed']} UNPARSED",
+    ]
+    lines += [f"  {r.law_id} {r.kind:<8} {r.name} ({r.counts.get('articles', 0)}조)" for r in laws]
+    lines += [f"FAILED {p}: {m}" for p, m in report.failed]
+    _emit(data, fmt, lines)
+    if not report.ok:
+        raise typer.Exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,402 @@
+"""Values passed between lawcheck's stages: laws, blocks, clauses and their references.
+
+Input: nothing (this module only defines types). Output: frozen dataclasses used by every
+stage — importers build `RawLaw`, the splitter turns it into `LawText` whose `Clause`s carry
+`ClauseRef`s with a canonical string form ("제3조의2제1항제2호가목") that parses back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from lawcheck.errors import RefSyntaxError
+
+
+class LawLevel(StrEnum):
+    """Rank of a norm in the hierarchy (법령 체계); lower norms fill what higher ones delegate."""
+
+    CONSTITUTION = "헌법"
+    STATUTE = "법률"
+    DECREE = "대통령령"
+    RULE = "부령"
+    OTHER = "기타"
+
+    @property
+    def rank(self) -> int:
+        """Smaller is higher (lex superior compares ranks)."""
+        return _LEVEL_RANK[self]
+
+    @classmethod
+    def from_kind(cls, kind: str) -> LawLevel:
+        """Map a 법령구분 such as '대통령령' or '과학기술정보통신부령' to its level."""
+        kind = kind.strip()
+        if kind == "헌법":
+            return cls.CONSTITUTION
+        if kind == "법률":
+            return cls.STATUTE
+        if kind == "대통령령":
+            return cls.DECREE
+        if kind == "총리령" or kind.endswith("부령") or kind.endswith("처령"):
+            return cls.RULE
+        return cls.OTHER
+
+
+_LEVEL_RANK = {
+    LawLevel.CONSTITUTION: 0,
+    LawLevel.STATUTE: 1,
+    LawLevel.DECREE: 2,
+    LawLevel.RULE: 3,
+    LawLevel.OTHER: 4,
+}
+
+
+class BlockKind(StrEnum):
+    """Top-level container of clause text: an article (조), an addendum (부칙) or an annex (별표)."""
+
+    ARTICLE = "조"
+    ADDENDUM = "부칙"
+    ANNEX = "별표"
+
+
+class UnitKind(StrEnum):
+    """Kind of one clause unit; units of a block partition its text."""
+
+    ARTICLE = "조"
+    PARAGRAPH = "항"
+    ITEM = "호"
+    SUBITEM = "목"
+    DETAIL = "세목"  # 1), 2) under a 목
+    SUBDETAIL = "세세목"  # 가), 나) and deeper (1), (가)
+    NOTE = "부기"  # a bracketed amendment note standing on its own line, e.g. [전문개정 2024.2.6]
+    ADDENDUM = "부칙"
+    ADDENDUM_ARTICLE = "부칙조"
+    ANNEX = "별표"
+    UNPARSED = "UNPARSED"
+
+
+class PartKind(StrEnum):
+    """Addressable halves of one unit's sentence(s) (본문/단서, 전단/후단)."""
+
+    MAIN = "본문"
+    PROVISO = "단서"
+    FRONT = "전단"
+    LATTER = "후단"
+    LEAD = "각 호 외의 부분"
+
+
+# ---------------------------------------------------------------------------------------------
+# Clause references
+# ---------------------------------------------------------------------------------------------
+
+_REF_RE = re.compile(
+    r"""^
+    (?:부칙<(?P<addendum>[^>]+)>)?
+    (?:(?P<annex_kind>별표|서식)(?P<annex>\d+)(?:의(?P<annex_branch>\d+))?)?
+    (?:제(?P<article>\d+)조(?:의(?P<article_branch>\d+))?)?
+    (?:제(?P<paragraph>\d+)항)?
+    (?:제(?P<item>\d+)호(?:의(?P<item_branch>\d+))?)?
+    (?:(?P<subitem>[가-힣](?:의\d+)?)목)?
+    (?P<details>(?:\(?[0-9가-힣]+\))*)
+    (?:\ (?P<part>본문|단서|전단|후단|각\ 호\ 외의\ 부분))?
+    $""",
+    re.VERBOSE,
+)
+_DETAIL_RE = re.compile(r"\(?[0-9가-힣]+\)")
+
+
+@dataclass(frozen=True, order=True)
+class ClauseRef:
+    """Where a clause sits inside one law, independent of the law's version.
+
+    The canonical string ("제3조의2제1항제2호가목", "부칙<제21311호>제1조", "별표2",
+    "제35조제1항 후단") parses back with `ClauseRef.parse`. Together with the 법령ID it is the
+    clause's stable key: it survives re-import of a newer version of the same law.
+    """
+
+    addendum: str | None = None  # 부칙 identifier, e.g. "제21311호"
+    annex_kind: str | None = None  # "별표" or "서식"
+    annex: int | None = None
+    annex_branch: int = 0
+    article: int | None = None  # 제3조의2 -> article=3, article_branch=2
+    article_branch: int = 0
+    paragraph: int | None = None  # ① -> 1
+    item: int | None = None  # 1의2. -> item=1, item_branch=2
+    item_branch: int = 0
+    subitem: str | None = None  # Hangul letter, "가" or "가의2"
+    details: tuple[str, ...] = ()  # deeper labels as written: "1)", "가)", "(1)"
+    part: str | None = None  # a PartKind value
+
+    def __str__(self) -> str:
+        out = []
+        if self.addendum is not None:
+            out.append(f"부칙<{self.addendum}>")
+        if self.annex is not None:
+            out.append(f"{self.annex_kind or '별표'}{self.annex}")
+            if self.annex_branch:
+                out.append(f"의{self.annex_branch}")
+        if self.article is not None:
+            out.append(f"제{self.article}조")
+            if self.article_branch:
+                out.append(f"의{self.article_branch}")
+        if self.paragraph is not None:
+            out.append(f"제{self.paragraph}항")
+        if self.item is not None:
+            out.append(f"제{self.item}호")
+            if self.item_branch:
+                out.append(f"의{self.item_branch}")
+        if self.subitem is not None:
+            out.append(f"{self.subitem}목")
+        out.extend(self.details)
+        if self.part:
+            out.append(f" {self.part}")
+        return "".join(out)
+
+    @classmethod
+    def parse(cls, text: str) -> ClauseRef:
+        """Parse a canonical reference string; spaces between parts are tolerated.
+
+        Raises:
+            RefSyntaxError: the string is not a clause reference.
+        """
+        raw = text
+        text = text.strip()
+        part = None
+        for kind in PartKind:
+            if text.endswith(kind.value):
+                part = kind.value
+                text = text[: -len(kind.value)].rstrip()
+                break
+        compact = re.sub(r"\s+", "", text)
+        m = _REF_RE.match(compact)
+        if (
+            not compact
+            or m is None
+            or (m.group("details") and not m.group("subitem"))
+            or not (m.group("article") or m.group("annex") or m.group("addendum"))
+        ):
+            raise RefSyntaxError(raw)
+        g = m.groupdict()
+        details = tuple(_DETAIL_RE.findall(g["details"] or ""))
+        return cls(
+            addendum=g["addendum"],
+            annex_kind=g["annex_kind"],
+            annex=_int(g["annex"]),
+            annex_branch=_int(g["annex_branch"]) or 0,
+            article=_int(g["article"]),
+            article_branch=_int(g["article_branch"]) or 0,
+            paragraph=_int(g["paragraph"]),
+            item=_int(g["item"]),
+            item_branch=_int(g["item_branch"]) or 0,
+            subitem=g["subitem"],
+            details=details,
+            part=part,
+        )
+
+    def with_part(self, part: str | None) -> ClauseRef:
+        """The same clause with a 본문/단서/전단/후단 part (or without one)."""
+        return replace(self, part=part)
+
+    def article_ref(self) -> ClauseRef:
+        """The enclosing article, addendum or annex."""
+        return ClauseRef(
+            addendum=self.addendum,
+            annex_kind=self.annex_kind,
+            annex=self.annex,
+            annex_branch=self.annex_branch,
+            article=self.article,
+            article_branch=self.article_branch,
+        )
+
+    def contains(self, other: ClauseRef) -> bool:
+        """True if `other` is this clause or lies inside it."""
+        mine = self._path()
+        theirs = other._path()
+        return theirs[: len(mine)] == mine and (self.part is None or self.part == other.part)
+
+    def _path(self) -> tuple:
+        path: list = [
+            ("addendum", self.addendum),
+            ("annex", self.annex_kind, self.annex, self.annex_branch),
+            ("article", self.article, self.article_branch),
+        ]
+        for name, value in (
+            ("paragraph", (self.paragraph,)),
+            ("item", (self.item, self.item_branch)),
+            ("subitem", (self.subitem,)),
+        ):
+            if value[0] is not None:
+                path.append((name, *value))
+        path.extend(("detail", d) for d in self.details)
+        # Drop trailing unset levels so that 제3조 contains 제3조제1항.
+        while path and all(v in (None, 0) for v in path[-1][1:]):
+            path.pop()
+        return tuple(path)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Importer output: what a source says, before splitting
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LawMeta:
+    """Metadata of one law version (법령 기본정보)."""
+
+    law_id: str  # 법령ID, 6 digits, stable across versions
+    name: str  # 법령명_한글
+    kind: str  # 법령구분: 법률, 대통령령, 총리령, 과학기술정보통신부령 …
+    mst: str | None = None  # 법령일련번호: one per version; absent from lawService bodies
+    abbreviation: str | None = None  # 법령명약칭
+    ministry: str | None = None
+    ministry_code: str | None = None
+    promulgation_no: str | None = None  # 공포번호, zero-padded string as the API gives it
+    promulgation_date: str | None = None  # YYYY-MM-DD
+    effective_date: str | None = None  # YYYY-MM-DD
+    revision_kind: str | None = None  # 제개정구분
+    law_key: str | None = None  # 법령키 = 법령ID + 공포일자 + 공포번호
+    status: str | None = None  # legalize-kr 상태 (시행 …)
+    article_effective_dates: str | None = None  # 조문시행일자문자열, as given
+
+    @property
+    def level(self) -> LawLevel:
+        return LawLevel.from_kind(self.kind)
+
+
+@dataclass(frozen=True)
+class RawLine:
+    """One line of source text with the structural level the source format gave it.
+
+    `level` is the unit kind the source marks explicitly (XML element, Markdown markup), or
+    None for a line the source does not mark (continuations, deeper 1)/가) items), which the
+    splitter classifies from the text itself.
+    """
+
+    text: str
+    level: UnitKind | None = None
+    label: str | None = None  # number as the source gives it: "①", "1의2.", "가."
+
+
+@dataclass(frozen=True)
+class RawBlock:
+    """One article, addendum or annex as the source gives it, lines in document order."""
+
+    kind: BlockKind
+    lines: tuple[RawLine, ...]
+    article: int | None = None
+    article_branch: int = 0
+    title: str | None = None
+    effective_date: str | None = None  # 조문시행일자 / 별표시행일자
+    notes: tuple[str, ...] = ()  # 조문참고자료 such as "[본조신설 2026.1.20]"
+    division: tuple[str, ...] = ()  # headings in force: ("제2장 …", "제1절 …")
+    annex_kind: str | None = None  # for annexes: 별표 / 서식
+    annex: int | None = None
+    annex_branch: int = 0
+    addendum: str | None = None  # for addenda: "제21311호"
+    source_line: int | None = None  # 1-based line in the source file, for error messages
+
+
+@dataclass(frozen=True)
+class Division:
+    """A structural heading (편/장/절/관) and the article it stands before."""
+
+    level: str  # 편 | 장 | 절 | 관
+    text: str  # "제2장 인공지능의 건전한 발전과 …"
+    position: int  # index of the block it precedes
+
+
+@dataclass(frozen=True)
+class RawLaw:
+    """What an importer read from one source file."""
+
+    meta: LawMeta
+    blocks: tuple[RawBlock, ...]
+    divisions: tuple[Division, ...]
+    source_path: str
+    source_format: str  # api-xml | api-json | markdown
+    source_sha256: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Splitter output
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """A labelled character range [start, end) in a block's text."""
+
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One unit of a law: 조, 항, 호, 목 … with its own text and where it sits.
+
+    `start`/`end` delimit the unit's own text in the block text; `end_of_subtree` extends over
+    its children. The own spans of all units of a block, with the single newline that ends each
+    line, partition the block text: every character belongs to exactly one unit.
+    """
+
+    ref: ClauseRef
+    kind: UnitKind
+    text: str  # own text, equal to block.text[start:end]
+    start: int
+    end: int
+    end_of_subtree: int
+    label: str | None = None
+    parent: ClauseRef | None = None
+    parts: tuple[Span, ...] = ()  # 본문/단서, 전단/후단 ranges (block offsets)
+    notes: tuple[Span, ...] = ()  # inline amendment notes such as <개정 2026.1.20>
+    reason: str | None = None  # why a unit is UNPARSED
+
+
+@dataclass(frozen=True)
+class Block:
+    """An article, addendum or annex with its verbatim text and its units."""
+
+    kind: BlockKind
+    ref: ClauseRef
+    text: str
+    clauses: tuple[Clause, ...]
+    title: str | None = None
+    effective_date: str | None = None
+    deleted: bool = False  # 삭제 marker
+    notes: tuple[str, ...] = ()
+    division: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LawText:
+    """A law version split into blocks and clauses; what `store` persists."""
+
+    meta: LawMeta
+    blocks: tuple[Block, ...]
+    divisions: tuple[Division, ...]
+    source_path: str
+    source_format: str
+    source_sha256: str
+    normalisation: str = "lines stripped of surrounding white space; blank lines dropped; markup removed"
+    counts: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    def clauses(self):
+        """Every clause of every block, in document order."""
+        for block in self.blocks:
+            yield from block.clauses
+
+    def find(self, ref: ClauseRef | str) -> Clause | None:
+        """The clause with this reference (without its part), or None."""
+        if isinstance(ref, str):
+            ref = ClauseRef.parse(ref)
+        ref = ref.with_part(None)
+        for clause in self.clauses():
+            if clause.ref == ref:
+                return clause
+        return None

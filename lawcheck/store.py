@@ -1,0 +1,398 @@
+"""Database tables and read/write functions (SQLModel): SQLite by default, PostgreSQL by URL.
+
+Input: `LawText` values from `split`. Output: rows — one `LawVersion` per version of a law
+(several versions of one law coexist), its blocks, clauses and divisions. Clauses are keyed by
+법령ID + canonical reference so that later work (findings, review decisions) re-attaches after
+a newer version is imported. Every write is one transaction: a failed import leaves nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Field, Session, SQLModel, create_engine, delete, func, select
+
+from lawcheck.errors import LawNotFoundError, StoreError
+from lawcheck.models import LawLevel, LawText, UnitKind
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DB_URL = "sqlite:///lawcheck.db"
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------------------------
+
+
+class LawVersionBase(SQLModel):
+    law_id: str = Field(index=True, max_length=32)  # 법령ID
+    mst: str | None = Field(default=None, max_length=32)  # 법령일련번호
+    name: str = Field(index=True)
+    abbreviation: str | None = None
+    kind: str  # 법령구분
+    level: str  # LawLevel value
+    ministry: str | None = None
+    ministry_code: str | None = None
+    promulgation_no: str | None = Field(default=None, max_length=32)
+    promulgation_date: str | None = Field(default=None, max_length=10)
+    effective_date: str | None = Field(default=None, max_length=10)
+    revision_kind: str | None = None
+    law_key: str | None = None
+    status: str | None = None
+    article_effective_dates: str | None = Field(default=None, sa_column=Column(Text))
+    source_path: str
+    source_format: str
+    source_sha256: str = Field(max_length=64)
+    imported_at: str
+    counts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class LawVersion(LawVersionBase, table=True):
+    """One version of one law (법령ID + 공포번호 + 시행일자)."""
+
+    __tablename__ = "law_version"
+    __table_args__ = (
+        UniqueConstraint("law_id", "promulgation_no", "effective_date", name="uq_law_version"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class BlockRow(SQLModel, table=True):
+    """An article (조), addendum (부칙) or annex (별표) with its verbatim text."""
+
+    __tablename__ = "block"
+    __table_args__ = (Index("ix_block_version_position", "version_id", "position"),)
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="law_version.id", ondelete="CASCADE")
+    position: int
+    kind: str
+    ref: str
+    title: str | None = None
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    effective_date: str | None = None
+    deleted: bool = False
+    notes: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    division: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+
+
+class ClauseRow(SQLModel, table=True):
+    """One unit (조/항/호/목/…, 부칙, 별표, UNPARSED) with its offsets in the block text."""
+
+    __tablename__ = "clause"
+    __table_args__ = (
+        Index("ix_clause_version_position", "version_id", "position"),
+        Index("ix_clause_law_ref", "law_id", "ref"),
+        Index("ix_clause_content_hash", "content_hash"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="law_version.id", ondelete="CASCADE")
+    block_id: int = Field(foreign_key="block.id", ondelete="CASCADE")
+    law_id: str = Field(max_length=32)
+    position: int  # document order within the version
+    ref: str  # canonical reference; UNPARSED and NOTE units carry their parent's
+    kind: str
+    label: str | None = None
+    parent_ref: str | None = None
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    start: int
+    end: int
+    end_of_subtree: int
+    parts: list[dict] = Field(default_factory=list, sa_column=Column(JSON))
+    notes: list[dict] = Field(default_factory=list, sa_column=Column(JSON))
+    reason: str | None = None
+    content_hash: str = Field(max_length=64)
+
+
+class DivisionRow(SQLModel, table=True):
+    """A 편/장/절/관 heading and the block it stands before."""
+
+    __tablename__ = "division"
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="law_version.id", ondelete="CASCADE")
+    level: str
+    text: str
+    position: int
+
+
+# ---------------------------------------------------------------------------------------------
+# Engine and sessions
+# ---------------------------------------------------------------------------------------------
+
+
+def db_url(url: str | None = None) -> str:
+    """The database URL: the argument, else $LAWCHECK_DB, else a SQLite file here."""
+    url = url or os.environ.get("LAWCHECK_DB") or DEFAULT_DB_URL
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def get_engine(url: str | None = None, *, create: bool = True) -> Engine:
+    """An engine for the URL, with the schema created if missing.
+
+    SQLite runs in WAL mode with foreign keys on and a busy timeout, so that a reader (the
+    review UI) and a writer (an import) can work at once.
+    """
+    url = db_url(url)
+    kwargs: dict[str, Any] = {}
+    if url.startswith("sqlite"):
+        kwargs["connect_args"] = {"timeout": 30}
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            from sqlalchemy.pool import StaticPool
+
+            kwargs["connect_args"]["check_same_thread"] = False
+            kwargs["poolclass"] = StaticPool
+    try:
+        engine = create_engine(url, **kwargs)
+    except (SQLAlchemyError, ImportError) as exc:
+        raise StoreError(f"cannot open database {redact_url(url)}: {exc}; check LAWCHECK_DB "
+                         "(e.g. sqlite:///lawcheck.db or postgresql://user@host/db)") from exc
+    if url.startswith("sqlite"):
+        event.listen(engine, "connect", _sqlite_pragmas)
+    if create:
+        try:
+            SQLModel.metadata.create_all(engine)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot create tables in {redact_url(url)}: {exc}") from exc
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def redact_url(url: str) -> str:
+    """A database URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a URL that does not parse is shown as given
+        return url
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work: committed if the block ends normally, rolled back otherwise."""
+    with Session(engine) as session:
+        try:
+            yield session
+            session.commit()
+        except Exception:
+            session.rollback()
+            raise
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What `save_law` did with one law version."""
+
+    version_id: int
+    status: str  # new | updated | unchanged
+    name: str
+    law_id: str
+    clauses: int
+
+
+def content_hash(text: str) -> str:
+    """Hash of a clause's text: analysis results are cached by it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def save_law(session: Session, law: LawText) -> SaveResult:
+    """Insert or replace one law version inside the caller's transaction.
+
+    The version is identified by 법령ID + 공포번호 + 시행일자. The same source again is a
+    no-op; a different source for the same version replaces its blocks and clauses (clause
+    keys stay the same, so findings and decisions keyed on them re-attach).
+    """
+    meta = law.meta
+    existing = session.exec(
+        select(LawVersion).where(
+            LawVersion.law_id == meta.law_id,
+            LawVersion.promulgation_no == meta.promulgation_no,
+            LawVersion.effective_date == meta.effective_date,
+        )
+    ).first()
+    clause_total = sum(len(b.clauses) for b in law.blocks)
+    if existing is not None and existing.source_sha256 == law.source_sha256:
+        return SaveResult(existing.id, "unchanged", meta.name, meta.law_id, clause_total)
+    fields = dict(
+        law_id=meta.law_id,
+        mst=meta.mst,
+        name=meta.name,
+        abbreviation=meta.abbreviation,
+        kind=meta.kind,
+        level=LawLevel.from_kind(meta.kind).value,
+        ministry=meta.ministry,
+        ministry_code=meta.ministry_code,
+        promulgation_no=meta.promulgation_no,
+        promulgation_date=meta.promulgation_date,
+        effective_date=meta.effective_date,
+        revision_kind=meta.revision_kind,
+        law_key=meta.law_key,
+        status=meta.status,
+        article_effective_dates=meta.article_effective_dates,
+        source_path=law.source_path,
+        source_format=law.source_format,
+        source_sha256=law.source_sha256,
+        imported_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        counts=dict(law.counts),
+    )
+    if existing is None:
+        version = LawVersion(**fields)
+        status = "new"
+    else:
+        version = existing
+        for key, value in fields.items():
+            if key == "mst" and value is None:
+                continue  # an API body has no MST; keep the one a Markdown file gave
+            setattr(version, key, value)
+        for table in (ClauseRow, BlockRow, DivisionRow):
+            session.exec(delete(table).where(table.version_id == version.id))
+        status = "updated"
+    session.add(version)
+    session.flush()
+    assert version.id is not None
+    position = 0
+    for block_position, block in enumerate(law.blocks):
+        block_row = BlockRow(
+            version_id=version.id,
+            position=block_position,
+            kind=block.kind.value,
+            ref=str(block.ref),
+            title=block.title,
+            text=block.text,
+            effective_date=block.effective_date,
+            deleted=block.deleted,
+            notes=list(block.notes),
+            division=list(block.division),
+        )
+        session.add(block_row)
+        session.flush()
+        for clause in block.clauses:
+            session.add(
+                ClauseRow(
+                    version_id=version.id,
+                    block_id=block_row.id,
+                    law_id=meta.law_id,
+                    position=position,
+                    ref=str(clause.ref),
+                    kind=clause.kind.value,
+                    label=clause.label,
+                    parent_ref=str(clause.parent) if clause.parent is not None else None,
+                    text=clause.text,
+                    start=clause.start,
+                    end=clause.end,
+                    end_of_subtree=clause.end_of_subtree,
+                    parts=[{"start": s.start, "end": s.end, "label": s.label} for s in clause.parts],
+                    notes=[{"start": s.start, "end": s.end, "label": s.label} for s in clause.notes],
+                    reason=clause.reason,
+                    content_hash=content_hash(clause.text),
+                )
+            )
+            position += 1
+    for division in law.divisions:
+        session.add(DivisionRow(version_id=version.id, level=division.level,
+                                text=division.text, position=division.position))
+    session.flush()
+    return SaveResult(version.id, status, meta.name, meta.law_id, clause_total)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------
+
+
+def list_versions(session: Session, *, latest_only: bool = False) -> list[LawVersion]:
+    """Law versions ordered by name and date; with latest_only, the newest per 법령ID."""
+    rows = list(session.exec(select(LawVersion).order_by(LawVersion.name,
+                                                          LawVersion.effective_date)))
+    if not latest_only:
+        return rows
+    newest: dict[str, LawVersion] = {}
+    for row in rows:
+        current = newest.get(row.law_id)
+        if current is None or _version_order(row) > _version_order(current):
+            newest[row.law_id] = row
+    return sorted(newest.values(), key=lambda r: r.name)
+
+
+def _version_order(row: LawVersion) -> tuple:
+    return (row.promulgation_date or "", row.effective_date or "", row.id or 0)
+
+
+def find_version(session: Session, law: str, *, version: str | None = None) -> LawVersion:
+    """A law version by 법령ID, name, abbreviation or MST; the newest unless `version` says.
+
+    Args:
+        law: 법령ID ("014820"), exact name, abbreviation ("인공지능기본법") or MST.
+        version: 공포번호 or 시행일자 (YYYY-MM-DD) to pick an older version.
+
+    Raises:
+        LawNotFoundError: no such law in the database; the message lists close names.
+    """
+    rows = [
+        r for r in list_versions(session)
+        if law in (r.law_id, r.name, r.abbreviation, r.mst)
+        or r.name.replace(" ", "") == law.replace(" ", "")
+    ]
+    if version is not None:
+        rows = [r for r in rows if version in (r.promulgation_no, r.effective_date, r.mst)]
+    if not rows:
+        names = sorted({r.name for r in list_versions(session, latest_only=True)})
+        close = [n for n in names if law.replace(" ", "") in n.replace(" ", "")][:5]
+        hint = f" Did you mean: {', '.join(close)}?" if close else (
+            " Run `lawcheck laws` to see what is imported.")
+        raise LawNotFoundError(f"no law {law!r}{' version ' + version if version else ''} in "
+                               f"the database.{hint}")
+    return max(rows, key=_version_order)
+
+
+def clauses_of(session: Session, version_id: int) -> list[ClauseRow]:
+    """All clauses of one version in document order."""
+    return list(session.exec(select(ClauseRow).where(ClauseRow.version_id == version_id)
+                             .order_by(ClauseRow.position)))
+
+
+def blocks_of(session: Session, version_id: int) -> list[BlockRow]:
+    """All blocks of one version in document order."""
+    return list(session.exec(select(BlockRow).where(BlockRow.version_id == version_id)
+                             .order_by(BlockRow.position)))
+
+
+def count_rows(session: Session) -> dict[str, int]:
+    """Row counts of the main tables (for summaries)."""
+    return {
+        "versions": session.exec(select(func.count()).select_from(LawVersion)).one(),
+        "laws": session.exec(select(func.count(func.distinct(LawVersion.law_id)))).one(),
+        "clauses": session.exec(select(func.count()).select_from(ClauseRow)).one(),
+        "unparsed": session.exec(select(func.count()).select_from(ClauseRow)
+                                 .where(ClauseRow.kind == UnitKind.UNPARSED.value)).one(),
+    }
+
+
+def ensure_parent(path: str | Path) -> None:
+    """Create the folder of a SQLite file if needed."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)

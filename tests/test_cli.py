@@ -1,0 +1,72 @@
+"""The `lawcheck` command as a user runs it: exit codes, JSON output, clear errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lawcheck.testing import PROJECT_ROOT
+
+
+def lawcheck(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "lawcheck.cli", *args],
+        capture_output=True, text=True, cwd=cwd or PROJECT_ROOT, timeout=300,
+    )
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+def test_cli_run_imports_embedded_corpus(db):
+    result = lawcheck("run", "--db", db, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["import"]["failed"] == []
+    names = {law["name"] for law in data["laws"]}
+    assert "인공지능 발전과 신뢰 기반 조성 등에 관한 기본법" in names
+    assert "인공지능 발전과 신뢰 기반 조성 등에 관한 기본법 시행령" in names
+    assert data["totals"]["laws"] == 10
+    assert data["totals"]["unparsed"] == 0
+
+
+def test_cli_show_clause_subtree_and_part(db):
+    assert lawcheck("run", "--db", db, "-q").returncode == 0
+    result = lawcheck("show", "인공지능기본법", "제2조제7호", "--db", db, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    refs = [c["ref"] for c in json.loads(result.stdout)["clauses"]]
+    assert refs == ["제2조제7호", "제2조제7호가목", "제2조제7호나목"]
+    part = lawcheck("show", "014820", "제7조제2항 후단", "--db", db)
+    assert part.returncode == 0
+    assert "[제7조제2항 후단] 이 경우 제4항제4호에 따른 위원이" in part.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("show", "없는법"), "no law '없는법'"),
+        (("show", "014820", "제99조"), "has no 제99조"),
+        (("show", "014820", "제3항조"), "is not a clause reference"),
+    ],
+)
+def test_cli_errors_exit_2_with_a_reason(db, args, words):
+    assert lawcheck("run", "--db", db, "-q").returncode == 0
+    result = lawcheck(*args, "--db", db)
+    assert result.returncode == 2
+    assert words in result.stderr
+
+
+def test_cli_import_reports_broken_file(db, tmp_path):
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"result": "사용자 정보 검증에 실패하였습니다.", "msg": "..."}', encoding="utf-8")
+    result = lawcheck("import", str(bad), "--db", db, "--format", "json")
+    assert result.returncode == 2
+    failed = json.loads(result.stdout)["failed"]
+    assert failed[0]["path"] == str(bad)
+    assert "error envelopes must not be imported" in failed[0]["error"]
