@@ -275,5 +275,66 @@ def run_cmd(
         raise typer.Exit(2)
 
 
+# ---------------------------------------------------------------------------------------------
+# Analysis
+# ---------------------------------------------------------------------------------------------
+
+
+@app.command("tag")
+def tag_cmd(
+    jsonl: Annotated[Path, typer.Option("--jsonl", help='Input lines {"id": …, "text": …}.')],
+    out: Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")]
+    = None,
+) -> None:
+    """Tag texts: one JSON line per input with label, modality, duty-bearer and evidence."""
+    from lawcheck.evaluate import read_jsonl, tag_texts
+
+    items = read_jsonl(jsonl)
+    results = tag_texts([item["text"] for item in items])
+    lines = []
+    for item, result in zip(items, results, strict=True):
+        lines.append(json.dumps({
+            "id": item["id"],
+            "label": result.tag.value,
+            "modality": result.modality.value,
+            "proviso_modality": result.proviso_modality.value if result.proviso_modality else None,
+            "duty_bearer": result.duty_bearer,
+            "actor_type": result.actor_type.value,
+            "regulated_party": result.regulated_party,
+            "rule": result.rule,
+            "evidence": [{"start": e.start, "end": e.end, "label": e.label, "pattern": e.pattern,
+                          "text": item["text"][e.start:e.end]} for e in result.evidence],
+        }, ensure_ascii=False))
+    if out is not None:
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    else:
+        for line in lines:
+            typer.echo(line)
+
+
+@app.command("eval")
+def eval_cmd(
+    path: Annotated[Path | None, typer.Argument(help="Labelled JSONL (default: corpus/eval).")]
+    = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Precision/recall/F1 per tag, the confusion matrix and modality accuracy."""
+    from lawcheck.evaluate import EVAL_SET, LABELS, evaluate
+
+    report = evaluate(path or EVAL_SET)
+    lines = [f"{report['items']} items; tag macro-F1 {report['macro_f1']:.3f}; "
+             f"modality accuracy {report['modality_accuracy']:.3f}", "",
+             f"{'':<12}{'precision':>10}{'recall':>8}{'F1':>7}{'n':>5}"]
+    for label, c in report["per_class"].items():
+        lines.append(f"{label:<12}{c['precision']:>10.3f}{c['recall']:>8.3f}{c['f1']:>7.3f}"
+                     f"{c['support']:>5}")
+    lines += ["", "confusion (rows gold, columns predicted):",
+              f"{'':<12}" + "".join(f"{p:>12}" for p in LABELS)]
+    for gold in LABELS:
+        lines.append(f"{gold:<12}" + "".join(f"{report['confusion'][gold][p]:>12}"
+                                              for p in LABELS))
+    _emit(report, fmt, lines)
+
+
 if __name__ == "__main__":
     main()

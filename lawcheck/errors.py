@@ -95,6 +95,12 @@ class NetworkError(FetchError):
     retryable = True
 
 
+class WatchlistError(FetchError):
+    """A watchlist file (corpus/watchlist.toml) that cannot be read; names file, entry, field."""
+
+    code = "F009"
+
+
 # --- import and split -------------------------------------------------------------------------
 
 
@@ -123,3 +129,16 @@ class StoreError(LawcheckError):
 
 class LawNotFoundError(StoreError):
     code = "D002"
+
+
+# --- analysis -----------------------------------------------------------------------------------
+
+
+class AnalysisError(LawcheckError):
+    code = "A001"
+
+
+class PatternFileError(LawcheckError):
+    """A pattern or cue file under rules/ that does not validate; names the file and field."""
+
+    code = "A002"

@@ -400,3 +400,81 @@ class LawText:
             if clause.ref == ref:
                 return clause
         return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Analysis output
+# ---------------------------------------------------------------------------------------------
+
+
+class Tag(StrEnum):
+    """What a clause does: the state promoting an activity, regulating people, or neither."""
+
+    PROMOTION = "promotion"  # 진흥: support, funding, fostering, infrastructure, preference
+    REGULATION = "regulation"  # 규제: duties, prohibitions, permits, orders, sanctions
+    NEUTRAL = "neutral"  # definitions, organisation, delegation-only, procedure
+    UNKNOWN = "unknown"
+
+
+class Modality(StrEnum):
+    """How a clause binds (DOMAIN.md §6)."""
+
+    OBLIGATION = "obligation"  # 하여야 한다
+    PROHIBITION = "prohibition"  # 하여서는 아니 된다, 할 수 없다 (restriction), 금지한다
+    PERMISSION = "permission"  # 할 수 있다 (재량, 권한)
+    EFFORT = "effort_duty"  # 노력하여야 한다, 힘써야 한다
+    DELEGATION = "delegation"  # 대통령령/부령/고시로 정한다
+    DEFINITION = "definition"  # "…"란 …을 말한다
+    EXEMPTION = "exemption"  # 적용하지 아니한다, 책임을 지지 아니한다
+    SANCTION = "sanction"  # 징역/벌금에 처한다, 과태료를 부과한다
+    DEEMING = "deeming"  # …로 본다
+    NONE = "none"
+
+
+class ActorType(StrEnum):
+    """Who bears a modal verb."""
+
+    STATE = "state"  # 국가, 지방자치단체, 장관, 위원회, 공공기관 acting as authority
+    PRIVATE = "private"  # 사업자, 개인정보처리자, 이용자 …
+    ANYONE = "anyone"  # 누구든지
+    NONE = "none"
+
+
+class RefStatus(StrEnum):
+    RESOLVED = "resolved"
+    UNRESOLVED = "unresolved"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A citation inside a clause's text and what it points to.
+
+    `start`/`end` are offsets in the citing clause's own text. A range ("제3조부터 제5조까지")
+    yields one Reference per target article, sharing the span.
+    """
+
+    start: int
+    end: int
+    text: str  # the cited words as written
+    kind: str  # explicit (「법명」), same_law (같은 법), this_law (이 법 / bare 제N조),
+    # parent (법/영 inside decrees and rules), relative (같은 조, 같은 항, 제N항)
+    target_law_id: str | None  # 법령ID of the target, when known
+    target_law_name: str | None  # as resolved, or as cited when not in the corpus
+    target_ref: str | None  # canonical ClauseRef string; None for a whole-law citation
+    status: RefStatus = RefStatus.UNRESOLVED
+    reason: str | None = None  # why unresolved: law not in corpus, article missing, deleted …
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A defined term: an item of a 정의 article or an inline '(이하 "X"이라 한다)'."""
+
+    term: str
+    body: str  # the defining words (for an inline definition, the phrase before it)
+    law_id: str
+    clause_ref: str  # where it is defined
+    start: int  # term span in the defining clause's own text
+    end: int
+    scope: str  # law (이 법에서) | article (이하 이 조에서) | following (이하 같다) | clause
+    kind: str  # article (정의 조항) | inline
+    refers_to: Reference | None = None  # 「X법」 제2조제1호에 따른 … : definition by reference
