@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 MAX_SOURCE_BYTES = 64 * 1024 * 1024  # the largest real body (건축법 JSON) is a few MB
 
-_DIVISION_RE = re.compile(r"^제\s*(\d+)\s*(편|장|절|관)(?:\s*의\s*\d+)?(?:\s|$)")
+_DIVISION_RE = re.compile(r"^제\s*(\d+)\s*(편|장|절|관|속)(?:\s*의\s*\d+)?(?:\s|$)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,7 +288,7 @@ def _enter_division(text: str, position: int, divisions: list[Division], heading
     text = " ".join(text.split())
     match = _DIVISION_RE.match(text)
     level = match.group(2) if match else "장"
-    order = "편장절관"
+    order = "편장절관속"
     # A new 장 closes the 절 and 관 of the previous one.
     for lower in order[order.index(level) :]:
         heading.pop(lower, None)
@@ -388,7 +388,9 @@ def _addendum_id(head: str, number: str | None = None) -> str:
 
 _MD_ARTICLE_RE = re.compile(r"^#{1,6}\s+제\s*(\d+)\s*조(?:\s*의\s*(\d+))?\s*(?:\((.*)\))?\s*$")
 _MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
-_MD_PARAGRAPH_RE = re.compile(r"^\*\*(.+?)\*\*\s*(.*)$")
+_MD_PARAGRAPH_RE = re.compile(
+    r"^\*\*([\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]|<\d+>|\d+)\*\*\s*(.*)$"
+)
 _MD_ITEM_RE = re.compile(r"^( {1,3})(\d+(?:의\d+)?)\\\.\s*(.*)$")
 _MD_SUBITEM_RE = re.compile(r"^( {4,})([가-힣](?:의\d+)?)\\\.\s*(.*)$")
 _MD_ADDENDUM_RE = re.compile(r"^부\s*칙\s*(?:\([^)]*\))?\s*(?:<[^>]*>)?\s*$")
@@ -468,6 +470,13 @@ def read_markdown(path: str | Path, *, data: bytes | None = None) -> RawLaw:
                 }
             current["lines"].append(RawLine(stripped))
             continue
+        plain = line.strip().strip("*").strip()
+        division = _DIVISION_RE.match(plain)
+        if division and division.group(2) == "속" and not in_addenda:
+            # 제N속 headings (below 관) are bold lines, not headings, in legalize-kr files.
+            close()
+            _enter_division(plain, len(blocks), divisions, heading)
+            continue
         if current is None:
             # Text before the first article (e.g. 헌법 전문): a block without an article
             # number, which the splitter keeps as UNPARSED with that reason.
@@ -499,7 +508,11 @@ def _md_line(line: str) -> RawLine:
     if sub:
         _, label, rest = sub.groups()
         return RawLine(f"{label}. {rest}".strip(), UnitKind.SUBITEM, f"{label}.")
-    return RawLine(line.strip().replace("\\.", "."))
+    text = line.strip()
+    bold = re.fullmatch(r"\*\*(.+?)\*\*", text)
+    if bold:
+        text = bold.group(1)  # a bold line that is not a 항 number (e.g. a sub-heading)
+    return RawLine(text.replace("\\.", "."))
 
 
 def _md_annex_start(title: str, lineno: int) -> dict:

@@ -63,6 +63,7 @@ class BlockKind(StrEnum):
 class UnitKind(StrEnum):
     """Kind of one clause unit; units of a block partition its text."""
 
+    PREAMBLE = "전문"  # text before the first article
     ARTICLE = "조"
     PARAGRAPH = "항"
     ITEM = "호"
@@ -92,6 +93,7 @@ class PartKind(StrEnum):
 
 _REF_RE = re.compile(
     r"""^
+    (?P<preamble>전문)?
     (?:부칙<(?P<addendum>[^>]+)>)?
     (?:(?P<annex_kind>별표|서식)(?P<annex>\d+)(?:의(?P<annex_branch>\d+))?)?
     (?:제(?P<article>\d+)조(?:의(?P<article_branch>\d+))?)?
@@ -115,6 +117,7 @@ class ClauseRef:
     clause's stable key: it survives re-import of a newer version of the same law.
     """
 
+    preamble: bool = False  # 전문: text before the first article (헌법 전문, laws without 조)
     addendum: str | None = None  # 부칙 identifier, e.g. "제21311호"
     annex_kind: str | None = None  # "별표" or "서식"
     annex: int | None = None
@@ -130,6 +133,8 @@ class ClauseRef:
 
     def __str__(self) -> str:
         out = []
+        if self.preamble:
+            out.append("전문")
         if self.addendum is not None:
             out.append(f"부칙<{self.addendum}>")
         if self.annex is not None:
@@ -173,13 +178,15 @@ class ClauseRef:
         if (
             not compact
             or m is None
-            or (m.group("details") and not m.group("subitem"))
-            or not (m.group("article") or m.group("annex") or m.group("addendum"))
+            or (m.group("details") and not (m.group("subitem") or m.group("item")))
+            or not (m.group("article") or m.group("annex") or m.group("addendum")
+                    or m.group("preamble"))
         ):
             raise RefSyntaxError(raw)
         g = m.groupdict()
         details = tuple(_DETAIL_RE.findall(g["details"] or ""))
         return cls(
+            preamble=bool(g["preamble"]),
             addendum=g["addendum"],
             annex_kind=g["annex_kind"],
             annex=_int(g["annex"]),
@@ -201,6 +208,7 @@ class ClauseRef:
     def article_ref(self) -> ClauseRef:
         """The enclosing article, addendum or annex."""
         return ClauseRef(
+            preamble=self.preamble,
             addendum=self.addendum,
             annex_kind=self.annex_kind,
             annex=self.annex,
@@ -217,6 +225,7 @@ class ClauseRef:
 
     def _path(self) -> tuple:
         path: list = [
+            ("preamble", self.preamble),
             ("addendum", self.addendum),
             ("annex", self.annex_kind, self.annex, self.annex_branch),
             ("article", self.article, self.article_branch),

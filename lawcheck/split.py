@@ -119,6 +119,7 @@ def split_law(raw: RawLaw) -> LawText:
 
 
 _COUNT_NAMES = {
+    UnitKind.PREAMBLE: "preambles",
     UnitKind.ARTICLE: "article_units",
     UnitKind.PARAGRAPH: "paragraphs",
     UnitKind.ITEM: "items",
@@ -167,10 +168,10 @@ def split_block(raw: RawBlock, *, law_name: str = "") -> Block:
 
 def _article_units(raw: RawBlock, lines: list[RawLine]) -> tuple[list[_Unit], ClauseRef]:
     if raw.article is None:
-        ref = ClauseRef()
-        reason = "text outside any article (e.g. a preamble such as 헌법 전문)"
-        return [_Unit(UnitKind.UNPARSED, ref, None, [ln.text.strip() for ln in lines], 0, None,
-                      reason)], ref
+        # 헌법 전문, or the whole body of a law written without articles (조문 없는 법령).
+        ref = ClauseRef(preamble=True)
+        return [_Unit(UnitKind.PREAMBLE, ref, None, [ln.text.strip() for ln in lines], 0,
+                      None)], ref
     ref = ClauseRef(article=raw.article, article_branch=raw.article_branch)
     units: list[_Unit] = []
     if not lines or lines[0].level is not UnitKind.ARTICLE:
@@ -271,8 +272,8 @@ def _child_ref(parent: ClauseRef, kind: UnitKind, number: tuple | None, label) -
         return replace(base, item=number[0], item_branch=number[1])
     if kind is UnitKind.SUBITEM:
         return replace(base, subitem=number[0], details=())
-    if parent.subitem is None:
-        return None  # 1) and 가) only exist below a 목
+    if parent.subitem is None and parent.item is None:
+        return None  # 1) and 가) exist below a 목, or below a 호 that has no 목
     if kind is UnitKind.DETAIL:
         return replace(base, details=(number[0],))
     return replace(base, details=parent.details[:1] + (number[0],))
