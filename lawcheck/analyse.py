@@ -110,13 +110,17 @@ def _segments(text: str, tokens) -> tuple[list[str], list[bool], list[list]]:
     become their own segments so that nothing of the text is lost.
     """
     spans: list[list] = []  # [start, end, [tokens]]
+    pending: list = []  # zero-width morphemes before any surface (kept with the next one)
     for token in tokens:
         start, end = token.start, token.start + token.len
         if spans and (start < spans[-1][1] or token.len == 0):
             spans[-1][1] = max(spans[-1][1], end)
             spans[-1][2].append(token)
+        elif token.len == 0:
+            pending.append(token)
         else:
-            spans.append([start, end, [token]])
+            spans.append([start, end, pending + [token]])
+            pending = []
     words: list[str] = []
     spaces: list[bool] = []
     groups: list[list] = []

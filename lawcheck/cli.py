@@ -276,6 +276,75 @@ def run_cmd(
 
 
 # ---------------------------------------------------------------------------------------------
+# fetch
+# ---------------------------------------------------------------------------------------------
+
+
+@app.command("fetch")
+def fetch_cmd(
+    watchlist: Annotated[Path, typer.Option(help="Laws to follow (TOML).")] = Path(
+        "corpus/watchlist.toml"),
+    out: Annotated[Path, typer.Option(help="Where raw responses are saved.")] = Path(
+        "corpus/raw"),
+    law: Annotated[list[str] | None, typer.Option(
+        "--law", help="Only these watchlist laws (name or 법령ID); repeatable.")] = None,
+    base_url: Annotated[str, typer.Option(
+        "--base-url", help="law.go.kr DRF base URL (a replay server in tests).")]
+    = "https://www.law.go.kr",
+    delegated: Annotated[bool, typer.Option(
+        "--delegated/--no-delegated", help="Also fetch lsDelegated (위임법령) tables.")] = True,
+    do_import: Annotated[bool, typer.Option(
+        "--import/--no-import", help="Import the fetched bodies into the database.")] = True,
+    timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 30.0,
+    retries: Annotated[int, typer.Option(help="Retries of transient failures.")] = 4,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.text,
+    quiet: QuietOption = False,
+) -> None:
+    """Fetch the watchlist's statutes with their 시행령 and 시행규칙 from law.go.kr.
+
+    The OC key comes from $LAWCHECK_OC. Bodies are saved byte for byte with a manifest; a
+    re-run skips what is already saved and verified, so an interrupted fetch resumes.
+    """
+    from lawcheck.fetch import LawApiClient, RawStore, fetch_watchlist, load_watchlist
+
+    entries = load_watchlist(watchlist)
+    if law:
+        wanted = set(law)
+        entries = [e for e in entries if e.name in wanted or e.law_id in wanted]
+        unknown = wanted - {e.name for e in entries} - {e.law_id for e in entries}
+        if unknown:
+            raise LawcheckError(f"{', '.join(sorted(unknown))} not in {watchlist}; add a "
+                                "[[law]] entry with its name and 법령ID")
+    store = RawStore(out)
+    with LawApiClient(base_url=base_url, timeout=timeout, retries=retries) as client, \
+            progress_bar("fetch", quiet) as progress:
+        report = fetch_watchlist(entries, store, client, progress=progress,
+                                 include_delegated=delegated)
+    data: dict = {
+        "fetched": [vars(i) for i in report.fetched],
+        "skipped": [vars(i) for i in report.skipped],
+        "failed": [vars(f) for f in report.failed],
+        "out": str(out),
+    }
+    lines = [report.summary(), f"saved under {out} (manifest.jsonl lists every file)"]
+    if do_import:
+        engine = get_engine(db)
+        with progress_bar("import", quiet) as progress:
+            imported = import_paths([out], engine, progress=progress)
+        data["import"] = imported.as_dict()
+        lines.append(f"imported {len(imported.saved)} bodies into {redact_url(db_url(db))}, "
+                     f"{len(imported.failed)} failed")
+        lines += [f"FAILED {p}: {m}" for p, m in imported.failed]
+        if not imported.ok:
+            _emit(data, fmt, lines)
+            raise typer.Exit(2)
+    _emit(data, fmt, lines)
+    if not report.ok:
+        raise typer.Exit(2)
+
+
+# ---------------------------------------------------------------------------------------------
 # Analysis
 # ---------------------------------------------------------------------------------------------
 

@@ -259,7 +259,16 @@ def _read_law_element(
         kind_text = _text(unit, "조문여부")
         content = _text(unit, "조문내용")
         if kind_text == "전문":
-            _enter_division(content, len(blocks), divisions, heading)
+            if _DIVISION_RE.match(" ".join(content.split())) or not content.strip():
+                _enter_division(content, len(blocks), divisions, heading)
+            else:
+                # A 전문 unit that is not a 편/장/절/관 heading is a preamble (헌법 전문); its
+                # paragraphs and date come as consecutive units, kept as one block.
+                lines = tuple(RawLine(ln) for ln in _lines(content))
+                if blocks and blocks[-1].article is None and blocks[-1].kind is BlockKind.ARTICLE:
+                    lines = blocks.pop().lines + lines
+                blocks.append(RawBlock(kind=BlockKind.ARTICLE, lines=lines,
+                                       division=tuple(heading.values())))
             continue
         blocks.append(_xml_article(unit, path, tuple(heading.values())))
     for addendum in root.iterfind("부칙/부칙단위"):
@@ -316,7 +325,12 @@ def _xml_article(unit: Element, path: Path, division: tuple[str, ...]) -> RawBlo
         label = _text(paragraph, "항번호")
         _append_element_lines(lines, _text(paragraph, "항내용"), UnitKind.PARAGRAPH, label)
         for item in paragraph.iterfind("호"):
-            _append_element_lines(lines, _text(item, "호내용"), UnitKind.ITEM, _text(item, "호번호"))
+            label = _text(item, "호번호")
+            item_branch = _text(item, "호가지번호")
+            if item_branch.isdigit() and int(item_branch) and "의" not in label:
+                # API bodies write 1의2. as 호번호 "1." plus 호가지번호 "2".
+                label = f"{label.rstrip('.').strip()}의{int(item_branch)}."
+            _append_element_lines(lines, _text(item, "호내용"), UnitKind.ITEM, label)
             for sub in item.iterfind("목"):
                 _append_element_lines(lines, _text(sub, "목내용"), UnitKind.SUBITEM, _text(sub, "목번호"))
         # Some JSON bodies put 목 beside their 호 instead of inside it (SPEC §5.3).

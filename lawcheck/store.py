@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, event
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, event, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, create_engine, delete, func, select
@@ -275,48 +275,45 @@ def save_law(session: Session, law: LawText) -> SaveResult:
     session.add(version)
     session.flush()
     assert version.id is not None
-    position = 0
-    for block_position, block in enumerate(law.blocks):
-        block_row = BlockRow(
-            version_id=version.id,
-            position=block_position,
-            kind=block.kind.value,
-            ref=str(block.ref),
-            title=block.title,
-            text=block.text,
-            effective_date=block.effective_date,
-            deleted=block.deleted,
-            notes=list(block.notes),
-            division=list(block.division),
-        )
-        session.add(block_row)
-        session.flush()
+    # Bulk inserts: one statement for the blocks (ids returned in order), one for the
+    # clauses; per-row ORM objects made national imports five times slower.
+    block_ids = session.execute(
+        insert(BlockRow).returning(BlockRow.id, sort_by_parameter_order=True),
+        [
+            dict(version_id=version.id, position=i, kind=block.kind.value, ref=str(block.ref),
+                 title=block.title, text=block.text, effective_date=block.effective_date,
+                 deleted=block.deleted, notes=list(block.notes), division=list(block.division))
+            for i, block in enumerate(law.blocks)
+        ],
+    ).scalars().all() if law.blocks else []
+    rows = []
+    for block_id, block in zip(block_ids, law.blocks, strict=True):
         for clause in block.clauses:
-            session.add(
-                ClauseRow(
-                    version_id=version.id,
-                    block_id=block_row.id,
-                    law_id=meta.law_id,
-                    position=position,
-                    ref=str(clause.ref),
-                    kind=clause.kind.value,
-                    label=clause.label,
-                    parent_ref=str(clause.parent) if clause.parent is not None else None,
-                    text=clause.text,
-                    start=clause.start,
-                    end=clause.end,
-                    end_of_subtree=clause.end_of_subtree,
-                    parts=[{"start": s.start, "end": s.end, "label": s.label} for s in clause.parts],
-                    notes=[{"start": s.start, "end": s.end, "label": s.label} for s in clause.notes],
-                    reason=clause.reason,
-                    content_hash=content_hash(clause.text),
-                )
-            )
-            position += 1
-    for division in law.divisions:
-        session.add(DivisionRow(version_id=version.id, level=division.level,
-                                text=division.text, position=division.position))
-    session.flush()
+            rows.append(dict(
+                version_id=version.id,
+                block_id=block_id,
+                law_id=meta.law_id,
+                position=len(rows),
+                ref=str(clause.ref),
+                kind=clause.kind.value,
+                label=clause.label,
+                parent_ref=str(clause.parent) if clause.parent is not None else None,
+                text=clause.text,
+                start=clause.start,
+                end=clause.end,
+                end_of_subtree=clause.end_of_subtree,
+                parts=[{"start": p.start, "end": p.end, "label": p.label} for p in clause.parts],
+                notes=[{"start": n.start, "end": n.end, "label": n.label} for n in clause.notes],
+                reason=clause.reason,
+                content_hash=content_hash(clause.text),
+            ))
+    if rows:
+        session.execute(insert(ClauseRow), rows)
+    if law.divisions:
+        session.execute(insert(DivisionRow), [
+            dict(version_id=version.id, level=d.level, text=d.text, position=d.position)
+            for d in law.divisions
+        ])
     return SaveResult(version.id, status, meta.name, meta.law_id, clause_total)
 
 
@@ -391,8 +388,3 @@ def count_rows(session: Session) -> dict[str, int]:
         "unparsed": session.exec(select(func.count()).select_from(ClauseRow)
                                  .where(ClauseRow.kind == UnitKind.UNPARSED.value)).one(),
     }
-
-
-def ensure_parent(path: str | Path) -> None:
-    """Create the folder of a SQLite file if needed."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -61,3 +61,20 @@ def db_url(request, tmp_path) -> str:
     yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
     with psycopg.connect(plain, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(scope="session")
+def replay_session(shared: Path):
+    """One local law.go.kr replay server for the whole run (tests/test_fetch.py explains it)."""
+    from lawcheck.replay import ReplayServer
+
+    with ReplayServer(shared) as server:
+        yield server
+
+
+@pytest.fixture
+def server(replay_session):
+    """The replay server with no faults queued and an empty request log."""
+    replay_session.reset()
+    yield replay_session
+    replay_session.reset()

@@ -70,3 +70,35 @@ def test_cli_import_reports_broken_file(db, tmp_path):
     failed = json.loads(result.stdout)["failed"]
     assert failed[0]["path"] == str(bad)
     assert "error envelopes must not be imported" in failed[0]["error"]
+
+
+def test_cli_fetch_from_replay_server_then_import(tmp_path, shared):
+    """search → body → decree discovery → saved files → import, as a user runs it."""
+    import os
+
+    from lawcheck.replay import ReplayServer
+
+    oc = "cliTestOC7q"
+    out = tmp_path / "raw"
+    db = f"sqlite:///{tmp_path / 'fetch.db'}"
+    env = dict(os.environ, LAWCHECK_OC=oc)
+    with ReplayServer(shared) as server:
+        args = [sys.executable, "-m", "lawcheck.cli", "fetch", "--base-url", server.base_url,
+                "--law", "014820", "--out", str(out), "--db", db, "--format", "json",
+                "--no-delegated"]
+        first = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300)
+        second = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300)
+    assert first.returncode == 0, first.stderr + first.stdout
+    data = json.loads(first.stdout)
+    names = {item["name"] for item in data["fetched"]}
+    assert "인공지능 발전과 신뢰 기반 조성 등에 관한 기본법" in names
+    assert "인공지능 발전과 신뢰 기반 조성 등에 관한 기본법 시행령" in names
+    assert data["import"]["failed"] == []
+    assert json.loads(second.stdout)["fetched"] == []  # resumed: everything already saved
+    laws = json.loads(lawcheck("laws", "--db", db, "--format", "json").stdout)
+    assert {"014820", "015032"} <= {law["law_id"] for law in laws}
+    assert any(law["mst"] for law in laws)  # MSTs come from the fetch manifest
+    for path in [*out.rglob("*"), tmp_path / "fetch.db"]:
+        if path.is_file():
+            assert oc.encode() not in path.read_bytes(), path
+    assert oc not in first.stdout + first.stderr
