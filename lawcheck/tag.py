@@ -46,7 +46,8 @@ class Patterns:
 
     modality: tuple[ModalityPattern, ...]
     actors: dict[str, tuple[re.Pattern, ...]]  # ActorType value -> regexes
-    cues: dict[str, frozenset[str]]  # "regulation" / "promotion" -> lemmas
+    predicates: dict[str, frozenset[str]]  # regulate / promote / administer / sanction -> forms
+    burden: tuple[re.Pattern, ...]  # morpheme-string regexes that put a burden on the actor
 
 
 def _load_yaml(path: Path) -> dict:
@@ -70,7 +71,7 @@ def _regex(value, path: Path, where: str) -> re.Pattern:
 
 @lru_cache(maxsize=4)
 def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
-    """Read and validate modality.yaml, actors.yaml and tag_cues.yaml.
+    """Read and validate modality.yaml, actors.yaml and predicates.yaml.
 
     Raises:
         PatternFileError: a file or field is missing or malformed; the message names both.
@@ -118,15 +119,19 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
             raise PatternFileError(f"{path}: '{kind.value}' must be a non-empty list of regexes")
         actors[kind.value] = tuple(_regex(v, path, f"{kind.value}[{j}]")
                                    for j, v in enumerate(values))
-    path = directory / "tag_cues.yaml"
-    cues_raw = _load_yaml(path)
-    cues = {}
-    for kind in ("regulation", "promotion"):
-        values = cues_raw.get(kind)
+    path = directory / "predicates.yaml"
+    raw_predicates = _load_yaml(path)
+    predicates = {}
+    for kind in ("regulate", "promote", "administer", "sanction"):
+        values = raw_predicates.get(kind)
         if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
-            raise PatternFileError(f"{path}: '{kind}' must be a list of words")
-        cues[kind] = frozenset(values)
-    return Patterns(tuple(modality), actors, cues)
+            raise PatternFileError(f"{path}: '{kind}' must be a non-empty list of words")
+        predicates[kind] = frozenset(values)
+    burden_raw = raw_predicates.get("burden")
+    if not isinstance(burden_raw, list) or not burden_raw:
+        raise PatternFileError(f"{path}: 'burden' must be a non-empty list of regexes")
+    burden = tuple(_regex(v, path, f"burden[{j}]") for j, v in enumerate(burden_raw))
+    return Patterns(tuple(modality), actors, predicates, burden)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,6 +267,11 @@ def _subject(text: str, morphs: list[Morph]) -> tuple[str, tuple[int, int] | Non
         for i, morph in enumerate(morphs):
             if morph.tag not in wanted or morph.form not in ("은", "는", "이", "가"):
                 continue
+            if i and morphs[i - 1].form == ")":
+                # "A, B 및 C(이하 "D"라 한다)는": the actor is the defined name D.
+                name = _defined_name(text, morphs, i - 1)
+                if name is not None:
+                    return name[0], name[1], "subject"
             j = i - 1
             while j >= 0 and (morphs[j].tag in _NP_TAGS or (
                     morphs[j].form in _JOIN_FORMS and j > 0 and morphs[j - 1].tag in _NP_TAGS)):
@@ -277,6 +287,21 @@ def _subject(text: str, morphs: list[Morph]) -> tuple[str, tuple[int, int] | Non
                 continue
             return phrase, (first.start, morphs[i - 1].end), "subject"
     return "", None, ""
+
+
+_INLINE_NAME_RE = re.compile(r'\(이하[^()"“]*["“]([^"”]+)["”]\s*(?:이?라|으로|로)\s*한다\)$')
+
+
+def _defined_name(text: str, morphs: list[Morph], close: int) -> tuple[str, tuple[int, int]] | None:
+    """The name given by an inline definition that ends just before a particle."""
+    end = morphs[close].end
+    start = text.rfind("(이하", 0, end)
+    if start < 0:
+        return None
+    match = _INLINE_NAME_RE.search(text[start:end])
+    if match is None:
+        return None
+    return match.group(1), (start + match.start(1), start + match.end(1))
 
 
 def actor_type(actor: str, patterns: Patterns) -> ActorType:
@@ -341,13 +366,14 @@ def tag_doc(doc: Doc, patterns: Patterns | None = None) -> ClauseTag:
     kind = ActorType.ANYONE if how == "anyone" else actor_type(actor, patterns)
     if actor_span:
         evidence.append(Evidence(*actor_span, f"actor:{kind.value}", "ACTOR-SUBJECT"))
-    cue_reg, cue_pro = _cues(sent_morphs, sentence, patterns, evidence)
+    features = _features(text, sent_morphs, patterns, evidence)
+    features["object"] = _object_party(text, sent_morphs, patterns)
+    tag, rule = _decide(modality, kind, features)
+    # The decision itself is evidence: which rule fired, over which sentence.
+    evidence.append(Evidence(sentence.start, sentence.end, f"decision:{tag.value}", rule))
     regulated = ""
-    tag, rule = _decide(modality, kind, cue_reg, cue_pro)
-    if tag is Tag.REGULATION and kind is ActorType.STATE:
-        regulated = _object_party(text, sent_morphs, patterns)
-    elif tag is Tag.REGULATION and kind is ActorType.PRIVATE:
-        regulated = actor
+    if tag is Tag.REGULATION:
+        regulated = actor if kind in (ActorType.PRIVATE, ActorType.ANYONE) else features["object"]
     return ClauseTag(
         tag=tag,
         modality=modality,
@@ -361,51 +387,167 @@ def tag_doc(doc: Doc, patterns: Patterns | None = None) -> ClauseTag:
     )
 
 
-def _cues(morphs: list[Morph], sentence: SentenceTag, patterns: Patterns,
-          evidence: list[Evidence]) -> tuple[int, int]:
-    """Regulation and promotion cue counts, weighting words near the predicate."""
-    reg = pro = 0
-    last = len(morphs)
+_NOT_HEADS = {"위하", "따르", "관하", "대하", "의하", "통하", "인하", "비롯하", "불구하", "포함"}
+_CLAUSE_LINKS = {"고", "며", "으며", "거나", "되", "어", "아", "여"}
+
+
+def predicate_heads(morphs: list[Morph]) -> list[tuple[Morph, bool, bool]]:
+    """Content words heading a clause: (head, is the final predicate, is causative).
+
+    A head is a noun followed by 하다/되다 or a verb stem, whose clause ends in a final ending
+    or a clause link (…하고, …하며, …할 수 있으며); heads of relative clauses (…하는 X) and
+    postposition-like verbs (위하여, 따라, 관한) are not heads. Heads joined by ㆍ share the
+    clause (제정ㆍ공표하다 → 제정, 공표).
+    """
+    heads: list[tuple[Morph, bool, bool]] = []
+    causative: set[int] = set()
+    n = len(morphs)
     for i, morph in enumerate(morphs):
-        if morph.tag not in ("NNG", "VV", "XR", "NNP"):
+        if morph.tag == "NNG" and i + 1 < n and morphs[i + 1].tag in ("XSV", "XSA"):
+            j = i + 2
+        elif morph.tag == "VV" and morph.form not in _NOT_HEADS:
+            j = i + 1
+        else:
             continue
-        weight = 2 if last - i <= 8 else 1
-        if morph.form in patterns.cues["regulation"]:
-            reg += weight
-            evidence.append(Evidence(morph.start, morph.end, "cue:regulation", "CUE-REGULATION"))
-        elif morph.form in patterns.cues["promotion"]:
-            pro += weight
-            evidence.append(Evidence(morph.start, morph.end, "cue:promotion", "CUE-PROMOTION"))
-    return reg, pro
+        if morph.form in _NOT_HEADS:
+            continue
+        while j < n and morphs[j].tag in ("EP", "VX", "XSV"):
+            j += 1
+        if j + 2 < n and morphs[j].tag == "ETM" and morphs[j + 1].form == "수" and \
+                morphs[j + 2].tag == "VA":
+            j += 3  # …할 수 있다 / 없다
+        if j + 1 < n and morphs[j].tag == "EC" and morphs[j].form in ("어야", "아야", "여야") \
+                and morphs[j + 1].tag == "VX":
+            j += 2  # …하여야 한다
+        if j >= n:
+            continue
+        end = morphs[j]
+        if end.tag == "EC" and end.form in ("게", "도록") and j + 1 < n and \
+                morphs[j + 1].form == "하" and morphs[j + 1].tag in ("VV", "VX"):
+            # "…에게 제출하게 하다", "시정하도록 하다": the actor makes someone else act.
+            causative.add(id(morph))
+            j += 2
+            while j < n and morphs[j].tag in ("EP", "VX", "XSV"):
+                j += 1
+            if j + 2 < n and morphs[j].tag == "ETM" and morphs[j + 1].form == "수":
+                j += 3
+            if j >= n:
+                continue
+            end = morphs[j]
+        if end.tag == "EF" or (end.tag == "EC" and end.form in _CLAUSE_LINKS):
+            if morph.tag == "VV" and morph.form in ("하", "세우", "펼치", "베풀"):
+                # A light verb: "지원을 할 수 있다" is about 지원.
+                obj = _light_verb_object(morphs, i)
+                if obj is None:
+                    continue
+                morph = obj
+            group = [morph]
+            k = i - 1
+            while k >= 1 and morphs[k].form in ("ㆍ", "·") and morphs[k - 1].tag == "NNG":
+                group.insert(0, morphs[k - 1])
+                k -= 2
+            heads.extend((m, end.tag == "EF", id(morph) in causative) for m in group)
+    return heads
 
 
-def _decide(modality: Modality, actor: ActorType, reg: int, pro: int) -> tuple[Tag, str]:
-    """The tag from modality, actor type and cue weights (DOMAIN.md §6–7)."""
-    if modality is Modality.SANCTION:
+def _light_verb_object(morphs: list[Morph], i: int) -> Morph | None:
+    """The noun a light verb takes ("X을 하다", "X 등을 하다"), if close before it."""
+    k = i - 1
+    if k >= 0 and morphs[k].tag == "JKO":
+        k -= 1
+        while k >= 0 and morphs[k].tag == "NNB" and morphs[k].form == "등":
+            k -= 1
+        if k >= 0 and morphs[k].tag == "NNG":
+            return morphs[k]
+    return None
+
+
+def _purpose_nouns(morphs: list[Morph]) -> list[Morph]:
+    """Nouns of a purpose phrase ("…의 진흥을 위하여", "…을 촉진하기 위하여")."""
+    nouns: list[Morph] = []
+    for i, morph in enumerate(morphs):
+        if morph.form == "위하" and morph.tag == "VV":
+            window = morphs[max(0, i - 6):i]
+            nouns.extend(m for m in window if m.tag == "NNG")
+    return nouns
+
+
+def _features(text: str, morphs: list[Morph], patterns: Patterns,
+              evidence: list[Evidence]) -> dict:
+    """What the main sentence does: predicate classes, burdens and sanctions it mentions."""
+    heads = predicate_heads(morphs)
+    classes: dict[str, float] = {"regulate": 0.0, "promote": 0.0, "administer": 0.0}
+    for morph, final, causes in heads:
+        if causes:
+            # Making someone else submit, report or correct is a power over them.
+            classes["regulate"] += 2.0 if final else 1.0
+            evidence.append(Evidence(morph.start, morph.end, "predicate:causative",
+                                     "PRED-CAUSATIVE"))
+            continue
+        for kind in classes:
+            if morph.form in patterns.predicates[kind]:
+                classes[kind] += 2.0 if final else 1.0
+                evidence.append(Evidence(morph.start, morph.end, f"predicate:{kind}",
+                                         f"PRED-{kind.upper()}"))
+                break
+    for morph in _purpose_nouns(morphs):
+        if morph.form in patterns.predicates["promote"]:
+            classes["promote"] += 1.0
+            evidence.append(Evidence(morph.start, morph.end, "purpose:promote", "PURPOSE-PROMOTE"))
+            break
+    string = " ".join(f"{m.form}/{m.tag}" for m in morphs)
+    burden = [p for p in patterns.burden if p.search(string)]
+    sanction = [m for m in morphs if m.tag == "NNG" and m.form in patterns.predicates["sanction"]]
+    for m in sanction:
+        evidence.append(Evidence(m.start, m.end, "sanction", "PRED-SANCTION"))
+    best = max(classes, key=lambda k: classes[k]) if any(classes.values()) else None
+    return {"classes": classes, "best": best, "burden": bool(burden), "sanction": bool(sanction),
+            "heads": [h[0].form for h in heads]}
+
+
+def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
+    """The tag from modality, the actor's type and what the predicate does (DOMAIN.md §6–7)."""
+    best = f["best"]
+    if modality is Modality.SANCTION or (f["sanction"] and not (
+            actor is ActorType.STATE and best in ("promote", "administer"))):
         return Tag.REGULATION, "TAG-SANCTION"
-    if modality in (Modality.DEFINITION, Modality.DELEGATION, Modality.DEEMING):
+    if modality in (Modality.DEFINITION, Modality.DELEGATION):
         return Tag.NEUTRAL, f"TAG-{modality.name}"
+    if modality is Modality.DEEMING:
+        return (Tag.REGULATION, "TAG-DEEMING-BURDEN") if f["burden"] or best == "regulate" \
+            else (Tag.NEUTRAL, "TAG-DEEMING")
     if modality is Modality.EXEMPTION:
-        return (Tag.PROMOTION, "TAG-EXEMPTION-BENEFIT") if pro > reg else (
+        return (Tag.PROMOTION, "TAG-EXEMPTION-BENEFIT") if best == "promote" else (
             Tag.NEUTRAL, "TAG-EXEMPTION")
-    if modality is Modality.NONE and actor is ActorType.NONE:
-        return Tag.NEUTRAL, "TAG-NO-MODAL"  # 목적, 기본원칙 declarations, "…을 둔다"
     if actor in (ActorType.PRIVATE, ActorType.ANYONE):
         if modality in (Modality.OBLIGATION, Modality.PROHIBITION, Modality.EFFORT):
             return Tag.REGULATION, "TAG-PRIVATE-DUTY"
-        if modality is Modality.PERMISSION:
-            if pro > reg:
-                return Tag.PROMOTION, "TAG-PRIVATE-BENEFIT"
-            if reg:
-                return Tag.REGULATION, "TAG-PRIVATE-RIGHT-AGAINST-OTHERS"
-            return Tag.NEUTRAL, "TAG-PRIVATE-PERMISSION"
+        if f["burden"] or best == "regulate":
+            return Tag.REGULATION, "TAG-PRIVATE-CONDITIONED"
+        if best == "promote":
+            return Tag.PROMOTION, "TAG-PRIVATE-BENEFIT"
         return Tag.NEUTRAL, "TAG-PRIVATE-OTHER"
+    if actor is ActorType.STATE:
+        if modality is Modality.PROHIBITION:
+            return Tag.NEUTRAL, "TAG-STATE-SELF-RESTRAINT"
+        if best == "regulate":
+            if f["object"] or actor_is_unaddressed(f):
+                return Tag.REGULATION, "TAG-STATE-POWER"
+            return Tag.REGULATION, "TAG-STATE-POWER"
+        if best == "promote":
+            return Tag.PROMOTION, "TAG-STATE-SUPPORT"
+        if best is None and modality is Modality.EFFORT:
+            return Tag.PROMOTION, "TAG-STATE-EFFORT"
+        return Tag.NEUTRAL, "TAG-STATE-ADMINISTRATION"
+    # No actor: passive or impersonal sentences.
+    if f["burden"]:
+        return Tag.REGULATION, "TAG-IMPERSONAL-BURDEN"
     if modality is Modality.PROHIBITION:
-        return Tag.REGULATION, "TAG-PROHIBITION"
-    if reg > pro:
-        return Tag.REGULATION, "TAG-STATE-POWER"
-    if pro > reg or (pro and modality is Modality.EFFORT):
-        return Tag.PROMOTION, "TAG-STATE-SUPPORT"
-    if modality is Modality.EFFORT:
-        return Tag.PROMOTION, "TAG-STATE-EFFORT"
-    return Tag.NEUTRAL, "TAG-STATE-OTHER"
+        return Tag.REGULATION, "TAG-IMPERSONAL-PROHIBITION"
+    if best == "promote" and modality is not Modality.NONE:
+        return Tag.PROMOTION, "TAG-IMPERSONAL-SUPPORT"
+    return Tag.NEUTRAL, "TAG-NO-ACTOR"
+
+
+def actor_is_unaddressed(f: dict) -> bool:
+    return not f["object"]
