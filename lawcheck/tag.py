@@ -122,7 +122,7 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
     path = directory / "predicates.yaml"
     raw_predicates = _load_yaml(path)
     predicates = {}
-    for kind in ("regulate", "promote", "administer", "sanction"):
+    for kind in ("regulate", "promote", "administer", "sanction", "protect", "industry"):
         values = raw_predicates.get(kind)
         if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
             raise PatternFileError(f"{path}: '{kind}' must be a non-empty list of words")
@@ -472,6 +472,19 @@ def _purpose_nouns(morphs: list[Morph]) -> list[Morph]:
     return nouns
 
 
+def _object_nouns(morphs: list[Morph]) -> set[str]:
+    """Nouns of the object phrases (…을/를) of the sentence."""
+    nouns: set[str] = set()
+    for i, morph in enumerate(morphs):
+        if morph.tag == "JKO":
+            k = i - 1
+            while k >= 0 and morphs[k].tag in ("NNG", "XSN", "JKG", "SW", "MAG") and i - k <= 6:
+                if morphs[k].tag == "NNG":
+                    nouns.add(morphs[k].form)
+                k -= 1
+    return nouns
+
+
 def _features(text: str, morphs: list[Morph], patterns: Patterns,
               evidence: list[Evidence]) -> dict:
     """What the main sentence does: predicate classes, burdens and sanctions it mentions."""
@@ -486,13 +499,15 @@ def _features(text: str, morphs: list[Morph], patterns: Patterns,
             continue
         for kind in classes:
             if morph.form in patterns.predicates[kind]:
-                classes[kind] += 2.0 if final else 1.0
+                # Procedural verbs are weak evidence: "지정하여 지원한다" is about support.
+                weight = 2.0 if final else 1.0
+                classes[kind] += weight / 2 if kind == "administer" else weight
                 evidence.append(Evidence(morph.start, morph.end, f"predicate:{kind}",
                                          f"PRED-{kind.upper()}"))
                 break
     for morph in _purpose_nouns(morphs):
         if morph.form in patterns.predicates["promote"]:
-            classes["promote"] += 1.0
+            classes["promote"] += 1.5
             evidence.append(Evidence(morph.start, morph.end, "purpose:promote", "PURPOSE-PROMOTE"))
             break
     string = " ".join(f"{m.form}/{m.tag}" for m in morphs)
@@ -501,7 +516,13 @@ def _features(text: str, morphs: list[Morph], patterns: Patterns,
     for m in sanction:
         evidence.append(Evidence(m.start, m.end, "sanction", "PRED-SANCTION"))
     best = max(classes, key=lambda k: classes[k]) if any(classes.values()) else None
+    # What the state's action is for: an activity or industry (promotion) or protection
+    # against harm (a policy that is neither support nor a burden on anyone).
+    goal_nouns = {m.form for m in _purpose_nouns(morphs)} | _object_nouns(morphs)
+    protective = bool(goal_nouns & patterns.predicates["protect"])
+    industrial = bool(goal_nouns & patterns.predicates["industry"])
     return {"classes": classes, "best": best, "burden": bool(burden), "sanction": bool(sanction),
+            "protective": protective and not industrial,
             "heads": [h[0].form for h in heads]}
 
 
@@ -534,9 +555,11 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
             if f["object"] or actor_is_unaddressed(f):
                 return Tag.REGULATION, "TAG-STATE-POWER"
             return Tag.REGULATION, "TAG-STATE-POWER"
+        if best == "promote" and f["protective"]:
+            return Tag.NEUTRAL, "TAG-STATE-PROTECTIVE-POLICY"
         if best == "promote":
             return Tag.PROMOTION, "TAG-STATE-SUPPORT"
-        if best is None and modality is Modality.EFFORT:
+        if modality is Modality.EFFORT and not f["protective"]:
             return Tag.PROMOTION, "TAG-STATE-EFFORT"
         return Tag.NEUTRAL, "TAG-STATE-ADMINISTRATION"
     # No actor: passive or impersonal sentences.
