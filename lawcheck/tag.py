@@ -122,7 +122,7 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
     path = directory / "predicates.yaml"
     raw_predicates = _load_yaml(path)
     predicates = {}
-    for kind in ("regulate", "promote", "administer", "sanction", "protect", "industry"):
+    for kind in ("regulate", "promote", "administer", "sanction", "protect", "industry", "civil"):
         values = raw_predicates.get(kind)
         if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
             raise PatternFileError(f"{path}: '{kind}' must be a non-empty list of words")
@@ -254,15 +254,27 @@ _NP_TAGS = {"NNG", "NNP", "NNB", "NR", "SN", "XSN", "XPN", "SL", "SH", "NP"}
 _JOIN_FORMS = {"및", "ㆍ", "·", "또는", ",", "와", "과", "의"}
 
 
+# Head nouns that name a thing, not an actor ("다음 각 호의 사항은", "기준은").
+_NOT_ACTORS = {"사항", "내용", "기준", "절차", "방법", "기간", "범위", "요건", "대상", "금액",
+               "요율", "비용", "결과", "규정", "경우", "때", "것", "바", "정보", "자료", "법", "영",
+               "규칙", "이", "그", "조치", "업무", "행위", "권리", "기한", "효력", "계획"}
+
+
 def _subject(text: str, morphs: list[Morph]) -> tuple[str, tuple[int, int] | None, str]:
-    """The subject noun phrase of a sentence: the first topic (은/는), else subject (이/가)."""
+    """The subject noun phrase of a sentence: the first topic (은/는), else subject (이/가).
+
+    A phrase headed by 자/사람 after a relative clause ("…을 위반한 자는") is taken whole, so
+    the duty-bearer reads as the law writes it.
+    """
+    first_topic = next((m.start for m in morphs if m.tag == "JX" and m.form in ("은", "는")),
+                       len(text))
     for morph in morphs:
-        if morph.form.startswith("누구") and morph.tag == "NP":
+        if morph.form.startswith("누구") and morph.tag == "NP" and morph.start < first_topic:
             end = morph.end
             rest = text[end:end + 3]
             if rest.startswith("든지") or rest.startswith("도"):
-                return text[morph.start:end + (2 if rest.startswith("든지") else 1)], (
-                    morph.start, end + (2 if rest.startswith("든지") else 1)), "anyone"
+                stop = end + (2 if rest.startswith("든지") else 1)
+                return text[morph.start:stop], (morph.start, stop), "anyone"
     for wanted in ({"JX"}, {"JKS"}):
         for i, morph in enumerate(morphs):
             if morph.tag not in wanted or morph.form not in ("은", "는", "이", "가"):
@@ -275,18 +287,42 @@ def _subject(text: str, morphs: list[Morph]) -> tuple[str, tuple[int, int] | Non
             j = i - 1
             while j >= 0 and (morphs[j].tag in _NP_TAGS or (
                     morphs[j].form in _JOIN_FORMS and j > 0 and morphs[j - 1].tag in _NP_TAGS)):
+                if morphs[j].form in ("경우", "때") and j < i - 1:
+                    break  # "…한 경우 장관은": the phrase starts after 경우
                 j -= 1
             if j == i - 1 or morphs[i - 1].tag not in _NP_TAGS:
                 continue
             first = morphs[j + 1]
             if first.form in _JOIN_FORMS:
                 continue
-            phrase = text[first.start:morphs[i - 1].end]
-            # "이 법은 …" is the law speaking of itself, not an actor.
-            if phrase in ("이", "그", "법", "영", "규칙") or phrase.endswith(("경우", "때")):
+            head = morphs[i - 1]
+            if head.form in _NOT_ACTORS:
                 continue
-            return phrase, (first.start, morphs[i - 1].end), "subject"
+            start = first.start
+            if j >= 0 and morphs[j].tag == "ETM" and head.form in ("자", "사람", "者"):
+                start = _relative_clause_start(text, morphs, j)
+            phrase = text[start:head.end]
+            return phrase, (start, head.end), "subject"
     return "", None, ""
+
+
+_LABEL_RE = re.compile(r"^(?:제\d+조(?:의\d+)?(?:\([^)]*\))?\s*|[\u2460-\u2473]\s*|\d+\.\s*|"
+                       r"[가-힣]\.\s*|다만,\s*)+")
+
+
+def _relative_clause_start(text: str, morphs: list[Morph], etm: int) -> int:
+    """Where the relative clause ending at morpheme `etm` starts: the sentence's start (after
+    any 조/항/호 label or 다만), or just after the last comma or topic before it."""
+    sentence_start = morphs[0].start
+    label = _LABEL_RE.match(text[sentence_start:])
+    start = sentence_start + (label.end() if label else 0)
+    for k in range(etm, -1, -1):
+        m = morphs[k]
+        if m.start < start:
+            break
+        if (m.tag == "JX" and m.form in ("은", "는")) or m.form in ("경우", "때"):
+            return morphs[k + 1].start if k + 1 < len(morphs) else start
+    return start
 
 
 _INLINE_NAME_RE = re.compile(r'\(이하[^()"“]*["“]([^"”]+)["”]\s*(?:이?라|으로|로)\s*한다\)$')
@@ -485,6 +521,21 @@ def _object_nouns(morphs: list[Morph]) -> set[str]:
     return nouns
 
 
+_DELEGATED_TERM_RE = re.compile(r'["“]([^"”]*(?:대통령령|총리령|부령|고시)[^"”]*)["”]\s*(?:이)?란')
+
+
+def _delegated_term(text: str, morphs: list[Morph], patterns: Patterns) -> dict:
+    """Whether the sentence defines a delegated phrase ("대통령령으로 정하는 사업"이란 …)."""
+    start, end = morphs[0].start, morphs[-1].end
+    match = _DELEGATED_TERM_RE.search(text, start, end)
+    if match is None:
+        return {"delegated_definition": False, "best_term": None}
+    term = [m for m in morphs if match.start(1) <= m.start < match.end(1) and m.tag == "NNG"]
+    head = term[-1].form if term else ""
+    best = "promote" if head in patterns.predicates["promote"] else None
+    return {"delegated_definition": True, "best_term": best}
+
+
 def _features(text: str, morphs: list[Morph], patterns: Patterns,
               evidence: list[Evidence]) -> dict:
     """What the main sentence does: predicate classes, burdens and sanctions it mentions."""
@@ -523,6 +574,8 @@ def _features(text: str, morphs: list[Morph], patterns: Patterns,
     industrial = bool(goal_nouns & patterns.predicates["industry"])
     return {"classes": classes, "best": best, "burden": bool(burden), "sanction": bool(sanction),
             "protective": protective and not industrial,
+            "civil": bool({m.form for m in morphs} & patterns.predicates["civil"]),
+            **_delegated_term(text, morphs, patterns),
             "heads": [h[0].form for h in heads]}
 
 
@@ -532,6 +585,12 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
     if modality is Modality.SANCTION or (f["sanction"] and not (
             actor is ActorType.STATE and best in ("promote", "administer"))):
         return Tag.REGULATION, "TAG-SANCTION"
+    if modality is Modality.DEFINITION and f["delegated_definition"]:
+        # A decree filling "대통령령으로 정하는 X" takes the side of the clause it fills:
+        # support projects are promotion, thresholds, requirements and methods regulation.
+        if f["best_term"] == "promote":
+            return Tag.PROMOTION, "TAG-DELEGATED-DEFINITION-SUPPORT"
+        return Tag.REGULATION, "TAG-DELEGATED-DEFINITION"
     if modality in (Modality.DEFINITION, Modality.DELEGATION):
         return Tag.NEUTRAL, f"TAG-{modality.name}"
     if modality is Modality.DEEMING:
@@ -541,13 +600,20 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
         return (Tag.PROMOTION, "TAG-EXEMPTION-BENEFIT") if best == "promote" else (
             Tag.NEUTRAL, "TAG-EXEMPTION")
     if actor in (ActorType.PRIVATE, ActorType.ANYONE):
-        if modality in (Modality.OBLIGATION, Modality.PROHIBITION, Modality.EFFORT):
+        if modality is Modality.NONE and f["civil"]:
+            return Tag.NEUTRAL, "TAG-PRIVATE-CIVIL"
+        if modality in (Modality.OBLIGATION, Modality.PROHIBITION, Modality.EFFORT,
+                        Modality.NONE):
+            # "…하여야 한다" and plain "…공표한다" / "…업무를 수행한다" said of a private
+            # party both state what it must do.
             return Tag.REGULATION, "TAG-PRIVATE-DUTY"
-        if f["burden"] or best == "regulate":
-            return Tag.REGULATION, "TAG-PRIVATE-CONDITIONED"
-        if best == "promote":
+        if best == "promote" and not f["burden"] and not f["protective"]:
             return Tag.PROMOTION, "TAG-PRIVATE-BENEFIT"
-        return Tag.NEUTRAL, "TAG-PRIVATE-OTHER"
+        if f["civil"]:
+            return Tag.NEUTRAL, "TAG-PRIVATE-CIVIL"
+        # What a private party "may" do inside a regulated field (lawful bases, rights
+        # against processors, ways to discharge a duty) delimits a restriction.
+        return Tag.REGULATION, "TAG-PRIVATE-PERMISSION"
     if actor is ActorType.STATE:
         if modality is Modality.PROHIBITION:
             return Tag.NEUTRAL, "TAG-STATE-SELF-RESTRAINT"
