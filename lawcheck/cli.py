@@ -30,6 +30,7 @@ from lawcheck.store import (
     list_versions,
     redact_url,
     db_url,
+    tags_of,
 )
 
 app = typer.Typer(
@@ -157,6 +158,18 @@ def laws_cmd(
     _emit(data, fmt, lines or ["(no laws imported: run `lawcheck import PATH` or `lawcheck run`)"])
 
 
+def _tag_fields(pair) -> dict:
+    """The analysis of one clause for output, or nothing before `lawcheck analyse` ran."""
+    if pair is None:
+        return {}
+    tag, cache = pair
+    return {"tag": tag.tag, "modality": tag.modality, "own_tag": cache.tag,
+            "proviso_modality": cache.proviso_modality, "duty_bearer": cache.duty_bearer,
+            "actor_type": cache.actor_type, "regulated_party": cache.regulated_party,
+            "rule": cache.rule, "inherited_from": tag.inherited_from,
+            "evidence": cache.evidence}
+
+
 def _int(value: str | None) -> str:
     return str(int(value)) if value and value.isdigit() else (value or "?")
 
@@ -178,6 +191,7 @@ def show_cmd(
     with Session(engine) as session:
         row = find_version(session, law, version=version)
         clauses = clauses_of(session, row.id)
+        tags = tags_of(session, row.id)
         blocks = {b.id: b for b in blocks_of(session, row.id)}
         selected = clauses
         part_text = None
@@ -204,7 +218,8 @@ def show_cmd(
                     "promulgation_no": row.promulgation_no, "effective_date": row.effective_date},
             "clauses": [
                 {"ref": c.ref, "kind": c.kind, "label": c.label, "parent": c.parent_ref,
-                 "text": c.text, "start": c.start, "end": c.end, "reason": c.reason}
+                 "text": c.text, "start": c.start, "end": c.end, "reason": c.reason,
+                 **_tag_fields(tags.get(c.id))}
                 for c in selected
             ],
         }
@@ -220,6 +235,10 @@ def show_cmd(
             tag = f"[{c['ref']}]" if c["kind"] != "UNPARSED" else f"[UNPARSED: {c['reason']}]"
             for i, text_line in enumerate(c["text"].split("\n")):
                 lines.append(f"{pad}{tag if i == 0 else ' ' * len(tag)} {text_line}")
+            if c.get("tag"):
+                who = f", {c['duty_bearer']} ({c['actor_type']})" if c["duty_bearer"] else ""
+                via = f", from {c['inherited_from']}" if c["inherited_from"] else ""
+                lines.append(f"{pad}{' ' * len(tag)}   → {c['tag']}, {c['modality']}{who}{via}")
     _emit(data, fmt, lines)
 
 
@@ -347,6 +366,26 @@ def fetch_cmd(
 # ---------------------------------------------------------------------------------------------
 # Analysis
 # ---------------------------------------------------------------------------------------------
+
+
+@app.command("analyse")
+def analyse_cmd(
+    law: Annotated[str | None, typer.Option(help="Only this law (법령ID, name, abbreviation).")]
+    = None,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.text,
+    quiet: QuietOption = False,
+) -> None:
+    """Tag every clause (promotion / regulation / neutral, modality, duty-bearer, evidence)."""
+    from lawcheck.pipeline import analyse_database
+
+    engine = get_engine(db)
+    with progress_bar("analyse", quiet) as progress:
+        report = analyse_database(engine, law=law, progress=progress)
+    data = report.as_dict()
+    _emit(data, fmt, [f"{report.versions} law versions, {report.clauses:,} clauses: "
+                      f"{report.analysed:,} texts analysed, {report.reused:,} reused from the "
+                      f"cache, {report.seconds:.1f}s"])
 
 
 @app.command("tag")

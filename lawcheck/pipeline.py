@@ -100,3 +100,131 @@ def _mst_from_name(path: Path) -> str | None:
     """'mst_285139.xml' or 'law/285139.xml' -> '285139'."""
     match = re.fullmatch(r"(?:mst_)?(\d{3,})", path.stem)
     return match.group(1) if match else None
+
+
+# ---------------------------------------------------------------------------------------------
+# analyse
+# ---------------------------------------------------------------------------------------------
+
+_ITEM_KINDS = {"호", "목", "세목", "세세목"}
+
+
+@dataclass
+class AnalyseReport:
+    """What `analyse_database` did."""
+
+    versions: int = 0
+    clauses: int = 0
+    analysed: int = 0  # distinct texts run through Kiwi and the tagger
+    reused: int = 0  # clauses whose text was already in the analysis cache
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return dict(vars(self))
+
+
+def analyser_id() -> str:
+    """A hash of everything that decides a tag: code version, Kiwi, patterns, dictionary."""
+    import hashlib
+
+    import kiwipiepy
+
+    from lawcheck import __version__
+    from lawcheck.analyse import USER_DICT
+    from lawcheck.tag import PATTERN_DIR
+
+    digest = hashlib.sha256(f"{__version__}|{kiwipiepy.__version__}".encode())
+    for path in sorted(PATTERN_DIR.glob("*.yaml")) + [USER_DICT]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def analyse_database(
+    engine: Engine,
+    *,
+    law: str | None = None,
+    progress: Progress | None = None,
+    batch_size: int = 2000,
+) -> AnalyseReport:
+    """Tag every clause in the database (or one law), reusing cached analyses by text hash."""
+    import time
+
+    from sqlmodel import Session, delete, insert, select
+
+    from lawcheck.analyse import make_docs
+    from lawcheck.store import (
+        ClauseTagRow,
+        TagCacheRow,
+        clauses_of,
+        find_version,
+        list_versions,
+    )
+    from lawcheck.tag import tag_doc
+
+    started = time.perf_counter()
+    report = AnalyseReport()
+    analyser = analyser_id()
+    with Session(engine) as session:
+        versions = [find_version(session, law)] if law else list_versions(session)
+    total = len(versions)
+    for done, version in enumerate(versions, start=1):
+        with session_scope(engine) as session:
+            clauses = clauses_of(session, version.id)
+            hashes = sorted({c.content_hash for c in clauses})
+            cached: dict[str, TagCacheRow] = {}
+            for i in range(0, len(hashes), 500):
+                chunk = hashes[i:i + 500]
+                for row in session.exec(select(TagCacheRow).where(
+                        TagCacheRow.analyser == analyser, TagCacheRow.content_hash.in_(chunk))):
+                    cached[row.content_hash] = row
+            missing = {c.content_hash: c.text for c in clauses if c.content_hash not in cached}
+            report.reused += sum(1 for c in clauses if c.content_hash in cached)
+            items = list(missing.items())
+            for i in range(0, len(items), batch_size):
+                chunk = items[i:i + batch_size]
+                rows = []
+                for (digest, text), doc in zip(chunk, make_docs([t for _, t in chunk]),
+                                               strict=True):
+                    result = tag_doc(doc)
+                    rows.append(TagCacheRow(
+                        content_hash=digest, analyser=analyser, tag=result.tag.value,
+                        modality=result.modality.value,
+                        proviso_modality=result.proviso_modality.value
+                        if result.proviso_modality else None,
+                        duty_bearer=result.duty_bearer, actor_type=result.actor_type.value,
+                        regulated_party=result.regulated_party, rule=result.rule,
+                        evidence=[{"start": e.start, "end": e.end, "label": e.label,
+                                   "pattern": e.pattern} for e in result.evidence],
+                        sentences=[{"start": s.start, "end": s.end, "modality": s.modality.value,
+                                    "pattern": s.pattern, "proviso": s.proviso}
+                                   for s in result.sentences],
+                    ))
+                session.add_all(rows)
+                session.flush()
+                cached.update({row.content_hash: row for row in rows})
+                report.analysed += len(rows)
+            session.exec(delete(ClauseTagRow).where(ClauseTagRow.version_id == version.id))
+            effective: dict[str, tuple[str, str, str | None]] = {}
+            values = []
+            for clause in clauses:
+                own = cached[clause.content_hash]
+                tag, modality, inherited = own.tag, own.modality, None
+                if clause.kind in _ITEM_KINDS and own.modality == "none" and \
+                        clause.parent_ref in effective:
+                    # An item without a predicate of its own ("1. 제31조를 위반한 자") takes
+                    # the tag of the lead-in it completes.
+                    tag, modality, source = effective[clause.parent_ref]
+                    inherited = source or clause.parent_ref
+                if clause.kind not in ("UNPARSED", "부기"):
+                    effective[clause.ref] = (tag, modality, inherited)
+                values.append(dict(clause_id=clause.id, version_id=version.id, cache_id=own.id,
+                                   tag=tag, modality=modality, inherited_from=inherited))
+            if values:
+                session.exec(insert(ClauseTagRow), params=values)
+            report.clauses += len(clauses)
+        report.versions += 1
+        if progress is not None:
+            progress(done, total, version.name)
+    report.seconds = round(time.perf_counter() - started, 2)
+    return report

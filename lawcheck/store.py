@@ -115,6 +115,43 @@ class ClauseRow(SQLModel, table=True):
     content_hash: str = Field(max_length=64)
 
 
+class TagCacheRow(SQLModel, table=True):
+    """The analysis of one clause text by one analyser: the cache behind every clause tag.
+
+    `analyser` is a hash of the code version, the pattern files and the Kiwi dictionary; a text
+    seen before by the same analyser is never analysed again, even after its clause rows were
+    replaced by a re-import.
+    """
+
+    __tablename__ = "tag_cache"
+    __table_args__ = (UniqueConstraint("content_hash", "analyser", name="uq_tag_cache"),)
+    id: int | None = Field(default=None, primary_key=True)
+    content_hash: str = Field(max_length=64)
+    analyser: str = Field(max_length=64)
+    tag: str
+    modality: str
+    proviso_modality: str | None = None
+    duty_bearer: str = ""
+    actor_type: str = "none"
+    regulated_party: str = ""
+    rule: str = ""
+    evidence: list[dict] = Field(default_factory=list, sa_column=Column(JSON))
+    sentences: list[dict] = Field(default_factory=list, sa_column=Column(JSON))
+
+
+class ClauseTagRow(SQLModel, table=True):
+    """A clause's effective tag: its own analysis, or its lead's when it has no predicate."""
+
+    __tablename__ = "clause_tag"
+    id: int | None = Field(default=None, primary_key=True)
+    clause_id: int = Field(foreign_key="clause.id", ondelete="CASCADE", unique=True)
+    version_id: int = Field(foreign_key="law_version.id", ondelete="CASCADE", index=True)
+    cache_id: int = Field(foreign_key="tag_cache.id")
+    tag: str
+    modality: str
+    inherited_from: str | None = None  # ref of the clause whose tag was inherited
+
+
 class DivisionRow(SQLModel, table=True):
     """A 편/장/절/관 heading and the block it stands before."""
 
@@ -269,7 +306,7 @@ def save_law(session: Session, law: LawText) -> SaveResult:
             if key == "mst" and value is None:
                 continue  # an API body has no MST; keep the one a Markdown file gave
             setattr(version, key, value)
-        for table in (ClauseRow, BlockRow, DivisionRow):
+        for table in (ClauseTagRow, ClauseRow, BlockRow, DivisionRow):
             session.exec(delete(table).where(table.version_id == version.id))
         status = "updated"
     session.add(version)
@@ -388,3 +425,13 @@ def count_rows(session: Session) -> dict[str, int]:
         "unparsed": session.exec(select(func.count()).select_from(ClauseRow)
                                  .where(ClauseRow.kind == UnitKind.UNPARSED.value)).one(),
     }
+
+
+def tags_of(session: Session, version_id: int) -> dict[int, tuple[ClauseTagRow, TagCacheRow]]:
+    """Clause id -> (effective tag, the cached analysis behind it) for one version."""
+    rows = session.exec(
+        select(ClauseTagRow, TagCacheRow)
+        .join(TagCacheRow, ClauseTagRow.cache_id == TagCacheRow.id)
+        .where(ClauseTagRow.version_id == version_id)
+    )
+    return {tag.clause_id: (tag, cache) for tag, cache in rows}
