@@ -30,6 +30,7 @@ from lawcheck.store import (
     list_versions,
     redact_url,
     db_url,
+    tag_balance,
     tags_of,
 )
 
@@ -263,31 +264,47 @@ def run_cmd(
     fmt: FormatOption = OutputFormat.text,
     quiet: QuietOption = False,
 ) -> None:
-    """The main job: import the embedded corpus and summarise what is in the database."""
+    """The main job: import and analyse the embedded corpus, then summarise it."""
     corpus = embedded_corpus()
     sources = [corpus / "embed", corpus / "api"]
     missing = [str(p) for p in sources if not p.is_dir()]
     if missing:
         raise LawcheckError(f"embedded corpus not found ({', '.join(missing)}); run lawcheck "
                             "from the project checkout")
+    from lawcheck.pipeline import analyse_database
+
     engine = get_engine(db)
     with progress_bar("import", quiet) as progress:
         report = import_paths(sources, engine, progress=progress)
+    with progress_bar("analyse", quiet) as progress:
+        analysed = analyse_database(engine, progress=progress)
     from sqlmodel import Session
 
     with Session(engine) as session:
         totals = count_rows(session)
         laws = list_versions(session, latest_only=True)
-    data = {"database": redact_url(db_url(db)), "import": report.as_dict(), "totals": totals,
+        balance = {r.law_id: tag_balance(session, r.id) for r in laws}
+    data = {"database": redact_url(db_url(db)), "import": report.as_dict(),
+            "analyse": analysed.as_dict(), "totals": totals,
             "laws": [{"law_id": r.law_id, "name": r.name, "kind": r.kind,
-                      "articles": r.counts.get("articles", 0)} for r in laws]}
+                      "articles": r.counts.get("articles", 0), "tags": balance[r.law_id]}
+                     for r in laws]}
     lines = [
         f"database: {data['database']}",
         f"imported {len(report.saved)} files ({len(report.failed)} failed): "
         f"{totals['laws']} laws, {totals['versions']} versions, {totals['clauses']:,} clauses, "
         f"{totals['unparsed']} UNPARSED",
+        f"analysed {analysed.clauses:,} clauses ({analysed.analysed:,} new texts, "
+        f"{analysed.reused:,} from the cache) in {analysed.seconds:.1f}s",
+        "",
+        f"  {'법령ID':<7} {'kind':<8} {'진흥':>5} {'규제':>5} {'중립':>5}  law",
     ]
-    lines += [f"  {r.law_id} {r.kind:<8} {r.name} ({r.counts.get('articles', 0)}조)" for r in laws]
+    lines += [
+        f"  {r.law_id:<9} {r.kind:<8} {balance[r.law_id].get('promotion', 0):>5} "
+        f"{balance[r.law_id].get('regulation', 0):>5} {balance[r.law_id].get('neutral', 0):>5}  "
+        f"{r.name} ({r.counts.get('articles', 0)}조)"
+        for r in laws
+    ]
     lines += [f"FAILED {p}: {m}" for p, m in report.failed]
     _emit(data, fmt, lines)
     if not report.ok:

@@ -435,3 +435,12 @@ def tags_of(session: Session, version_id: int) -> dict[int, tuple[ClauseTagRow, 
         .where(ClauseTagRow.version_id == version_id)
     )
     return {tag.clause_id: (tag, cache) for tag, cache in rows}
+
+
+def tag_balance(session: Session, version_id: int) -> dict[str, int]:
+    """Clauses per effective tag in one version (promotion / regulation / neutral)."""
+    rows = session.exec(
+        select(ClauseTagRow.tag, func.count()).where(ClauseTagRow.version_id == version_id)
+        .group_by(ClauseTagRow.tag)
+    )
+    return dict(rows.all())

@@ -34,6 +34,9 @@ def test_cli_run_imports_embedded_corpus(db):
     assert "인공지능 발전과 신뢰 기반 조성 등에 관한 기본법 시행령" in names
     assert data["totals"]["laws"] == 10
     assert data["totals"]["unparsed"] == 0
+    assert data["analyse"]["clauses"] == data["totals"]["clauses"]
+    ai_act = next(law for law in data["laws"] if law["law_id"] == "014820")
+    assert ai_act["tags"]["promotion"] > 0 and ai_act["tags"]["regulation"] > 0
 
 
 def test_cli_show_clause_subtree_and_part(db):
