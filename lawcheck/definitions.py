@@ -100,20 +100,26 @@ _CITATION_TOKEN_RE = re.compile(r"^(?:「|제\s*\d+\s*[조항호])")
 _HEADING_TOKEN_RE = re.compile(r"^제\s*\d+\s*조(?:의\s*\d+)?\(")
 
 
-def definitions_of(law: LawText, index: LawIndex | None = None) -> list[Definition]:
+def definitions_of(
+    law: LawText,
+    index: LawIndex | None = None,
+    *,
+    references: dict[str, list[Reference]] | None = None,
+) -> list[Definition]:
     """Every definition in a law, in document order.
 
     Args:
         law: a split law.
         index: laws that definitions may cite; without one, only the law itself is known, so
             a definition by reference to another law carries an unresolved Reference.
+        references: the law's references if the caller has them (`references_of`), so that
+            they are not resolved twice.
 
     Returns:
         Definitions of 정의 items, inline abbreviations/explanations and delegated definitions.
     """
-    if index is None:
-        index = LawIndex.from_laws([law])
-    references = references_of(law, index)
+    if references is None:
+        references = references_of(law, index or LawIndex.from_laws([law]))
     out: list[Definition] = []
     for block in law.blocks:
         if block.kind is BlockKind.ARTICLE:

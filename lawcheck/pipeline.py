@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from lawcheck.errors import LawcheckError
 from lawcheck.importers import iter_law_files, read_path
@@ -117,6 +118,9 @@ class AnalyseReport:
     clauses: int = 0
     analysed: int = 0  # distinct texts run through Kiwi and the tagger
     reused: int = 0  # clauses whose text was already in the analysis cache
+    references: int = 0
+    definitions: int = 0
+    sanction_links: int = 0
     seconds: float = 0.0
 
     def as_dict(self) -> dict:
@@ -146,11 +150,18 @@ def analyse_database(
     law: str | None = None,
     progress: Progress | None = None,
     batch_size: int = 2000,
+    known_names: Path | None = None,
 ) -> AnalyseReport:
-    """Tag every clause in the database (or one law), reusing cached analyses by text hash."""
+    """Tag every clause in the database (or one law), reusing cached analyses by text hash,
+    and resolve its references, definitions and sanction links against every stored law.
+
+    Args:
+        known_names: a law index TSV (law_id, law_name_ko, kind) of laws that exist but are
+            not imported, so that a citation of one is "law not in corpus", not "no such law".
+    """
     import time
 
-    from sqlmodel import Session, delete, insert, select
+    from sqlmodel import Session, delete, insert
 
     from lawcheck.analyse import make_docs
     from lawcheck.store import (
@@ -167,6 +178,7 @@ def analyse_database(
     analyser = analyser_id()
     with Session(engine) as session:
         versions = [find_version(session, law)] if law else list_versions(session)
+    index = build_index(engine, known_names)
     total = len(versions)
     for done, version in enumerate(versions, start=1):
         with session_scope(engine) as session:
@@ -223,8 +235,81 @@ def analyse_database(
             if values:
                 session.exec(insert(ClauseTagRow), params=values)
             report.clauses += len(clauses)
+            modality_by_ref = {c.ref: v["modality"] for c, v in zip(clauses, values, strict=True)}
+            _store_links(session, version, index, modality_by_ref, report)
         report.versions += 1
         if progress is not None:
             progress(done, total, version.name)
     report.seconds = round(time.perf_counter() - started, 2)
     return report
+
+
+def build_index(engine: Engine, known_names: Path | None = None):
+    """The resolver's view of the database: every stored law (newest version wins)."""
+    from sqlmodel import Session
+
+    from lawcheck.refs import LawEntry, LawIndex, load_known_names
+    from lawcheck.store import list_versions, load_law
+
+    with Session(engine) as session:
+        entries = [LawEntry.from_law(load_law(session, v)) for v in list_versions(session)]
+    known = load_known_names(known_names) if known_names else None
+    return LawIndex(entries, known_names=known)
+
+
+def _store_links(session, version, index, modality_by_ref: dict[str, str],
+                 report: AnalyseReport) -> None:
+    """References, definitions and sanction links of one version, replacing older rows."""
+    from sqlmodel import delete, insert
+
+    from lawcheck.definitions import definitions_of
+    from lawcheck.refs import references_of
+    from lawcheck.sanctions import sanction_links
+    from lawcheck.store import (
+        ClauseRow,
+        DefinitionRow,
+        ReferenceRow,
+        SanctionLinkRow,
+        load_law,
+    )
+
+    law = load_law(session, version)
+    references = references_of(law, index)
+    definitions = definitions_of(law, index, references=references)
+    links = sanction_links(law, references, modality_by_ref)
+    clause_ids: dict[str, int] = {}
+    for row in session.exec(select(ClauseRow).where(ClauseRow.version_id == version.id)):
+        key = row.ref if row.kind != "UNPARSED" else f"{row.ref}@{row.start}"
+        clause_ids.setdefault(key, row.id)
+    for table in (ReferenceRow, DefinitionRow, SanctionLinkRow):
+        session.exec(delete(table).where(table.version_id == version.id))
+    rows = [
+        dict(version_id=version.id, clause_id=clause_ids[key], law_id=version.law_id,
+             from_ref=key.split("@")[0], start=r.start, end=r.end, text=r.text, kind=r.kind,
+             target_law_id=r.target_law_id, target_law_name=r.target_law_name,
+             target_ref=r.target_ref, status=r.status.value, reason=r.reason)
+        for key, refs in references.items() for r in refs
+    ]
+    if rows:
+        session.exec(insert(ReferenceRow), params=rows)
+    rows = [
+        dict(version_id=version.id, law_id=version.law_id, clause_ref=d.clause_ref, term=d.term,
+             body=d.body, start=d.start, end=d.end, scope=d.scope, kind=d.kind,
+             refers_to_law_id=d.refers_to.target_law_id if d.refers_to else None,
+             refers_to_ref=d.refers_to.target_ref if d.refers_to else None,
+             refers_to_status=d.refers_to.status.value if d.refers_to else None)
+        for d in definitions
+    ]
+    if rows:
+        session.exec(insert(DefinitionRow), params=rows)
+    rows = [
+        dict(version_id=version.id, clause_id=clause_ids[link.from_ref], law_id=version.law_id,
+             from_ref=link.from_ref, kind=link.kind, target_law_id=link.target_law_id,
+             target_ref=link.target_ref, status=link.status, text=link.text)
+        for link in links
+    ]
+    if rows:
+        session.exec(insert(SanctionLinkRow), params=rows)
+    report.references += sum(len(v) for v in references.values())
+    report.definitions += len(definitions)
+    report.sanction_links += len(links)

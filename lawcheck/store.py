@@ -24,7 +24,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, create_engine, delete, func, select
 
 from lawcheck.errors import LawNotFoundError, StoreError
-from lawcheck.models import LawLevel, LawText, UnitKind
+from lawcheck.models import (
+    Block,
+    BlockKind,
+    Clause,
+    ClauseRef,
+    Division,
+    LawLevel,
+    LawMeta,
+    LawText,
+    Span,
+    UnitKind,
+)
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +161,66 @@ class ClauseTagRow(SQLModel, table=True):
     tag: str
     modality: str
     inherited_from: str | None = None  # ref of the clause whose tag was inherited
+
+
+class ReferenceRow(SQLModel, table=True):
+    """A citation inside a clause and what it resolves to (or why it does not)."""
+
+    __tablename__ = "reference"
+    __table_args__ = (
+        Index("ix_reference_version", "version_id"),
+        Index("ix_reference_target", "target_law_id", "target_ref"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="law_version.id", ondelete="CASCADE")
+    clause_id: int = Field(foreign_key="clause.id", ondelete="CASCADE")
+    law_id: str = Field(max_length=32)  # the citing law
+    from_ref: str
+    start: int  # offsets in the citing clause's own text
+    end: int
+    text: str
+    kind: str
+    target_law_id: str | None = Field(default=None, max_length=32)
+    target_law_name: str | None = None
+    target_ref: str | None = None
+    status: str
+    reason: str | None = None
+
+
+class DefinitionRow(SQLModel, table=True):
+    """A defined term, where it is defined and how far it reaches."""
+
+    __tablename__ = "definition"
+    __table_args__ = (Index("ix_definition_term", "term"),)
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="law_version.id", ondelete="CASCADE", index=True)
+    law_id: str = Field(max_length=32)
+    clause_ref: str
+    term: str
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    start: int
+    end: int
+    scope: str
+    kind: str
+    refers_to_law_id: str | None = None
+    refers_to_ref: str | None = None
+    refers_to_status: str | None = None
+
+
+class SanctionLinkRow(SQLModel, table=True):
+    """A penalty, fine or corrective-order clause and a clause it enforces."""
+
+    __tablename__ = "sanction_link"
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="law_version.id", ondelete="CASCADE", index=True)
+    clause_id: int = Field(foreign_key="clause.id", ondelete="CASCADE")
+    law_id: str = Field(max_length=32)
+    from_ref: str  # the sanction clause
+    kind: str  # penalty (징역·벌금) | fine (과태료·과징금) | corrective (시정·중지 명령)
+    target_law_id: str | None = None
+    target_ref: str | None = None  # None: the whole law ("이 법을 위반한 경우")
+    status: str  # of the underlying reference
+    text: str  # the words that make the link ("제31조제1항을 위반하여")
 
 
 class DivisionRow(SQLModel, table=True):
@@ -306,7 +377,8 @@ def save_law(session: Session, law: LawText) -> SaveResult:
             if key == "mst" and value is None:
                 continue  # an API body has no MST; keep the one a Markdown file gave
             setattr(version, key, value)
-        for table in (ClauseTagRow, ClauseRow, BlockRow, DivisionRow):
+        for table in (ClauseTagRow, ReferenceRow, DefinitionRow, SanctionLinkRow, ClauseRow,
+                      BlockRow, DivisionRow):
             session.exec(delete(table).where(table.version_id == version.id))
         status = "updated"
     session.add(version)
@@ -444,3 +516,55 @@ def tag_balance(session: Session, version_id: int) -> dict[str, int]:
         .group_by(ClauseTagRow.tag)
     )
     return dict(rows.all())
+
+
+def load_law(session: Session, version: LawVersion) -> LawText:
+    """A stored version as the `LawText` the splitter made (for analysis and checks)."""
+    blocks = blocks_of(session, version.id)
+    by_block: dict[int, list[ClauseRow]] = {}
+    for clause in clauses_of(session, version.id):
+        by_block.setdefault(clause.block_id, []).append(clause)
+    divisions = session.exec(select(DivisionRow).where(DivisionRow.version_id == version.id)
+                             .order_by(DivisionRow.id)).all()
+    meta = LawMeta(
+        law_id=version.law_id, name=version.name, kind=version.kind, mst=version.mst,
+        abbreviation=version.abbreviation, ministry=version.ministry,
+        ministry_code=version.ministry_code, promulgation_no=version.promulgation_no,
+        promulgation_date=version.promulgation_date, effective_date=version.effective_date,
+        revision_kind=version.revision_kind, law_key=version.law_key, status=version.status,
+        article_effective_dates=version.article_effective_dates,
+    )
+    return LawText(
+        meta=meta,
+        blocks=tuple(
+            Block(
+                kind=BlockKind(b.kind), ref=ClauseRef.parse(b.ref) if b.ref else ClauseRef(),
+                text=b.text, title=b.title, effective_date=b.effective_date, deleted=b.deleted,
+                notes=tuple(b.notes), division=tuple(b.division),
+                clauses=tuple(_clause(c) for c in by_block.get(b.id, [])),
+            )
+            for b in blocks
+        ),
+        divisions=tuple(Division(level=d.level, text=d.text, position=d.position)
+                        for d in divisions),
+        source_path=version.source_path,
+        source_format=version.source_format,
+        source_sha256=version.source_sha256,
+        counts=dict(version.counts),
+    )
+
+
+def _clause(row: ClauseRow) -> Clause:
+    return Clause(
+        ref=ClauseRef.parse(row.ref) if row.ref else ClauseRef(),
+        kind=UnitKind(row.kind),
+        text=row.text,
+        start=row.start,
+        end=row.end,
+        end_of_subtree=row.end_of_subtree,
+        label=row.label,
+        parent=ClauseRef.parse(row.parent_ref) if row.parent_ref else None,
+        parts=tuple(Span(p["start"], p["end"], p["label"]) for p in row.parts),
+        notes=tuple(Span(n["start"], n["end"], n["label"]) for n in row.notes),
+        reason=row.reason,
+    )

@@ -43,3 +43,24 @@ def test_pipeline_reimport_with_one_changed_article_analyses_one_text(db_url, tm
         hashes = session.exec(select(ClauseRow.content_hash)).all()
         cached = session.exec(select(TagCacheRow.content_hash)).all()
     assert set(hashes) <= set(cached)
+
+
+def test_pipeline_analyse_stores_references_definitions_and_sanction_links(db_url, corpus_dir):
+    from lawcheck.store import DefinitionRow, ReferenceRow, SanctionLinkRow
+
+    engine = get_engine(db_url)
+    import_paths([corpus_dir / "raw/xml/ai_basic_act_21311.xml",
+                  corpus_dir / "raw/json/ai_basic_act_decree_36580.json"], engine)
+    report = analyse_database(engine)
+    assert report.references > 500 and report.definitions > 30 and report.sanction_links >= 5
+    with Session(engine) as session:
+        decree_ref = session.exec(select(ReferenceRow).where(
+            ReferenceRow.law_id == "015032", ReferenceRow.target_law_id == "014820",
+            ReferenceRow.status == "resolved")).first()
+        terms = set(session.exec(select(DefinitionRow.term).where(
+            DefinitionRow.law_id == "014820")).all())
+        link = session.exec(select(SanctionLinkRow).where(
+            SanctionLinkRow.from_ref == "제43조제1항제1호")).one()
+    assert decree_ref is not None  # 법 제N조 in the decree resolves to the Act
+    assert {"인공지능", "고영향 인공지능", "인공지능사업자", "국가기관등"} <= terms
+    assert (link.kind, link.target_ref) == ("fine", "제31조제1항")
