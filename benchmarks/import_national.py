@@ -53,13 +53,18 @@ def main() -> int:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     clauses = sum(r.clauses for _, r in report.saved)
     print(f"unpack: {unpack:.1f}s")
-    print(f"files: {len(files)} ({chars / 1e6:.1f} MB), imported {len(report.saved)}, "
-          f"failed {len(report.failed)}")
-    print(f"import: {elapsed:.1f}s, {len(files) / elapsed:.1f} files/s, "
-          f"{clauses / elapsed:,.0f} clauses/s, {chars / elapsed / 1e6:.2f} MB/s")
+    print(
+        f"files: {len(files)} ({chars / 1e6:.1f} MB), imported {len(report.saved)}, "
+        f"failed {len(report.failed)}"
+    )
+    print(
+        f"import: {elapsed:.1f}s, {len(files) / elapsed:.1f} files/s, "
+        f"{clauses / elapsed:,.0f} clauses/s, {chars / elapsed / 1e6:.2f} MB/s"
+    )
     print(f"clauses: {clauses:,}; UNPARSED: {len(report.unparsed)}")
-    reasons = collections.Counter(why.split("'")[0] + "…" if "'" in why else why
-                                  for _, _, why in report.unparsed)
+    reasons = collections.Counter(
+        why.split("'")[0] + "…" if "'" in why else why for _, _, why in report.unparsed
+    )
     for why, n in reasons.most_common(10):
         print(f"  {n:5d}  {why}")
     for path, message in report.failed[:20]:

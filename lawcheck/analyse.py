@@ -97,9 +97,19 @@ class KiwiTokenizer:
 
 
 # Kiwi uses the Sejong tag set like mecab-ko-dic, with a few extra tags (XSM, Z_CODA, W_*).
-_SEJONG_TO_SPACY = {"SSO": "SS", "SSC": "SS", "SB": "SN", "W_URL": "SL", "W_EMAIL": "SL",
-                    "W_HASHTAG": "SL", "W_MENTION": "SL", "W_SERIAL": "SN", "Z_CODA": "X",
-                    "XSM": "XSA", "UN": "X"}
+_SEJONG_TO_SPACY = {
+    "SSO": "SS",
+    "SSC": "SS",
+    "SB": "SN",
+    "W_URL": "SL",
+    "W_EMAIL": "SL",
+    "W_HASHTAG": "SL",
+    "W_MENTION": "SL",
+    "W_SERIAL": "SN",
+    "Z_CODA": "X",
+    "XSM": "XSA",
+    "UN": "X",
+}
 
 
 def _segments(text: str, tokens) -> tuple[list[str], list[bool], list[list]]:
@@ -155,8 +165,9 @@ def create_kiwi_tokenizer(user_dict: str | None = None, num_workers: int = 0):
     """spaCy registry entry: `[nlp.tokenizer] @tokenizers = "lawcheck.kiwi_tokenizer.v1"`."""
 
     def factory(nlp: Language) -> KiwiTokenizer:
-        return KiwiTokenizer(nlp.vocab, user_dict=user_dict or str(USER_DICT),
-                             num_workers=num_workers)
+        return KiwiTokenizer(
+            nlp.vocab, user_dict=user_dict or str(USER_DICT), num_workers=num_workers
+        )
 
     return factory
 
@@ -187,7 +198,11 @@ def make_docs(texts: Iterable[str], nlp: Language | None = None) -> Iterator[Doc
     """Docs for many texts, tokenised in one Kiwi batch and run through the pipeline."""
     nlp = nlp or get_pipeline()
     tokenizer = nlp.tokenizer
-    docs = tokenizer.make_docs(texts) if isinstance(tokenizer, KiwiTokenizer) else map(nlp.make_doc, texts)
+    docs = (
+        tokenizer.make_docs(texts)
+        if isinstance(tokenizer, KiwiTokenizer)
+        else map(nlp.make_doc, texts)
+    )
     yield from nlp.pipe(docs)
 
 

@@ -25,11 +25,11 @@ from lawcheck.store import (
     blocks_of,
     clauses_of,
     count_rows,
+    db_url,
     find_version,
     get_engine,
     list_versions,
     redact_url,
-    db_url,
     tag_balance,
     tags_of,
 )
@@ -82,8 +82,13 @@ def progress_bar(label: str, quiet: bool):
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.description}"), transient=True) as bar:
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        transient=True,
+    ) as bar:
         task = bar.add_task("", total=None)
 
         def update(done: int, total: int, what: str) -> None:
@@ -144,10 +149,17 @@ def laws_cmd(
         rows = list_versions(session, latest_only=not all_versions)
         data = [
             {
-                "law_id": r.law_id, "mst": r.mst, "name": r.name, "abbreviation": r.abbreviation,
-                "kind": r.kind, "ministry": r.ministry, "promulgation_no": r.promulgation_no,
-                "promulgation_date": r.promulgation_date, "effective_date": r.effective_date,
-                "articles": r.counts.get("articles", 0), "source_format": r.source_format,
+                "law_id": r.law_id,
+                "mst": r.mst,
+                "name": r.name,
+                "abbreviation": r.abbreviation,
+                "kind": r.kind,
+                "ministry": r.ministry,
+                "promulgation_no": r.promulgation_no,
+                "promulgation_date": r.promulgation_date,
+                "effective_date": r.effective_date,
+                "articles": r.counts.get("articles", 0),
+                "source_format": r.source_format,
             }
             for r in rows
         ]
@@ -164,11 +176,18 @@ def _tag_fields(pair) -> dict:
     if pair is None:
         return {}
     tag, cache = pair
-    return {"tag": tag.tag, "modality": tag.modality, "own_tag": cache.tag,
-            "proviso_modality": cache.proviso_modality, "duty_bearer": cache.duty_bearer,
-            "actor_type": cache.actor_type, "regulated_party": cache.regulated_party,
-            "rule": cache.rule, "inherited_from": tag.inherited_from,
-            "evidence": cache.evidence}
+    return {
+        "tag": tag.tag,
+        "modality": tag.modality,
+        "own_tag": cache.tag,
+        "proviso_modality": cache.proviso_modality,
+        "duty_bearer": cache.duty_bearer,
+        "actor_type": cache.actor_type,
+        "regulated_party": cache.regulated_party,
+        "rule": cache.rule,
+        "inherited_from": tag.inherited_from,
+        "evidence": cache.evidence,
+    }
 
 
 def _int(value: str | None) -> str:
@@ -178,10 +197,12 @@ def _int(value: str | None) -> str:
 @app.command("show")
 def show_cmd(
     law: Annotated[str, typer.Argument(help="법령ID, name, abbreviation or MST.")],
-    ref: Annotated[str | None, typer.Argument(help="Clause, e.g. 제3조의2제1항 or 제5조 단서.")]
-    = None,
-    version: Annotated[str | None, typer.Option(help="공포번호 or 시행일자 of an older version.")]
-    = None,
+    ref: Annotated[
+        str | None, typer.Argument(help="Clause, e.g. 제3조의2제1항 or 제5조 단서.")
+    ] = None,
+    version: Annotated[
+        str | None, typer.Option(help="공포번호 or 시행일자 of an older version.")
+    ] = None,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
@@ -202,25 +223,42 @@ def show_cmd(
             except RefSyntaxError:
                 raise
             target = wanted.with_part(None)
-            selected = [c for c in clauses if c.kind != UnitKind.UNPARSED.value
-                        and target.contains(ClauseRef.parse(c.ref))]
+            selected = [
+                c
+                for c in clauses
+                if c.kind != UnitKind.UNPARSED.value and target.contains(ClauseRef.parse(c.ref))
+            ]
             if not selected:
-                raise LawcheckError(f"{row.name} has no {target}; `lawcheck show {law}` lists "
-                                    "its clauses")
+                raise LawcheckError(
+                    f"{row.name} has no {target}; `lawcheck show {law}` lists its clauses"
+                )
             if wanted.part:
                 head = selected[0]
                 spans = [p for p in head.parts if p["label"] == wanted.part]
                 if not spans:
                     raise LawcheckError(f"{row.name} {target} has no {wanted.part}")
                 block_text = blocks[head.block_id].text
-                part_text = block_text[spans[0]["start"]:spans[0]["end"]]
+                part_text = block_text[spans[0]["start"] : spans[0]["end"]]
         data = {
-            "law": {"law_id": row.law_id, "name": row.name, "kind": row.kind,
-                    "promulgation_no": row.promulgation_no, "effective_date": row.effective_date},
+            "law": {
+                "law_id": row.law_id,
+                "name": row.name,
+                "kind": row.kind,
+                "promulgation_no": row.promulgation_no,
+                "effective_date": row.effective_date,
+            },
             "clauses": [
-                {"ref": c.ref, "kind": c.kind, "label": c.label, "parent": c.parent_ref,
-                 "text": c.text, "start": c.start, "end": c.end, "reason": c.reason,
-                 **_tag_fields(tags.get(c.id))}
+                {
+                    "ref": c.ref,
+                    "kind": c.kind,
+                    "label": c.label,
+                    "parent": c.parent_ref,
+                    "text": c.text,
+                    "start": c.start,
+                    "end": c.end,
+                    "reason": c.reason,
+                    **_tag_fields(tags.get(c.id)),
+                }
                 for c in selected
             ],
         }
@@ -269,8 +307,10 @@ def run_cmd(
     sources = [corpus / "embed", corpus / "api"]
     missing = [str(p) for p in sources if not p.is_dir()]
     if missing:
-        raise LawcheckError(f"embedded corpus not found ({', '.join(missing)}); run lawcheck "
-                            "from the project checkout")
+        raise LawcheckError(
+            f"embedded corpus not found ({', '.join(missing)}); run lawcheck "
+            "from the project checkout"
+        )
     from lawcheck.pipeline import analyse_database
 
     engine = get_engine(db)
@@ -284,11 +324,22 @@ def run_cmd(
         totals = count_rows(session)
         laws = list_versions(session, latest_only=True)
         balance = {r.law_id: tag_balance(session, r.id) for r in laws}
-    data = {"database": redact_url(db_url(db)), "import": report.as_dict(),
-            "analyse": analysed.as_dict(), "totals": totals,
-            "laws": [{"law_id": r.law_id, "name": r.name, "kind": r.kind,
-                      "articles": r.counts.get("articles", 0), "tags": balance[r.law_id]}
-                     for r in laws]}
+    data = {
+        "database": redact_url(db_url(db)),
+        "import": report.as_dict(),
+        "analyse": analysed.as_dict(),
+        "totals": totals,
+        "laws": [
+            {
+                "law_id": r.law_id,
+                "name": r.name,
+                "kind": r.kind,
+                "articles": r.counts.get("articles", 0),
+                "tags": balance[r.law_id],
+            }
+            for r in laws
+        ],
+    }
     lines = [
         f"database: {data['database']}",
         f"imported {len(report.saved)} files ({len(report.failed)} failed): "
@@ -319,18 +370,26 @@ def run_cmd(
 @app.command("fetch")
 def fetch_cmd(
     watchlist: Annotated[Path, typer.Option(help="Laws to follow (TOML).")] = Path(
-        "corpus/watchlist.toml"),
-    out: Annotated[Path, typer.Option(help="Where raw responses are saved.")] = Path(
-        "corpus/raw"),
-    law: Annotated[list[str] | None, typer.Option(
-        "--law", help="Only these watchlist laws (name or 법령ID); repeatable.")] = None,
-    base_url: Annotated[str, typer.Option(
-        "--base-url", help="law.go.kr DRF base URL (a replay server in tests).")]
-    = "https://www.law.go.kr",
-    delegated: Annotated[bool, typer.Option(
-        "--delegated/--no-delegated", help="Also fetch lsDelegated (위임법령) tables.")] = True,
-    do_import: Annotated[bool, typer.Option(
-        "--import/--no-import", help="Import the fetched bodies into the database.")] = True,
+        "corpus/watchlist.toml"
+    ),
+    out: Annotated[Path, typer.Option(help="Where raw responses are saved.")] = Path("corpus/raw"),
+    law: Annotated[
+        list[str] | None,
+        typer.Option("--law", help="Only these watchlist laws (name or 법령ID); repeatable."),
+    ] = None,
+    base_url: Annotated[
+        str, typer.Option("--base-url", help="law.go.kr DRF base URL (a replay server in tests).")
+    ] = "https://www.law.go.kr",
+    delegated: Annotated[
+        bool,
+        typer.Option(
+            "--delegated/--no-delegated", help="Also fetch lsDelegated (위임법령) tables."
+        ),
+    ] = True,
+    do_import: Annotated[
+        bool,
+        typer.Option("--import/--no-import", help="Import the fetched bodies into the database."),
+    ] = True,
     timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 30.0,
     retries: Annotated[int, typer.Option(help="Retries of transient failures.")] = 4,
     db: DbOption = None,
@@ -350,13 +409,18 @@ def fetch_cmd(
         entries = [e for e in entries if e.name in wanted or e.law_id in wanted]
         unknown = wanted - {e.name for e in entries} - {e.law_id for e in entries}
         if unknown:
-            raise LawcheckError(f"{', '.join(sorted(unknown))} not in {watchlist}; add a "
-                                "[[law]] entry with its name and 법령ID")
+            raise LawcheckError(
+                f"{', '.join(sorted(unknown))} not in {watchlist}; add a "
+                "[[law]] entry with its name and 법령ID"
+            )
     store = RawStore(out)
-    with LawApiClient(base_url=base_url, timeout=timeout, retries=retries) as client, \
-            progress_bar("fetch", quiet) as progress:
-        report = fetch_watchlist(entries, store, client, progress=progress,
-                                 include_delegated=delegated)
+    with (
+        LawApiClient(base_url=base_url, timeout=timeout, retries=retries) as client,
+        progress_bar("fetch", quiet) as progress,
+    ):
+        report = fetch_watchlist(
+            entries, store, client, progress=progress, include_delegated=delegated
+        )
     data: dict = {
         "fetched": [vars(i) for i in report.fetched],
         "skipped": [vars(i) for i in report.skipped],
@@ -369,8 +433,10 @@ def fetch_cmd(
         with progress_bar("import", quiet) as progress:
             imported = import_paths([out], engine, progress=progress)
         data["import"] = imported.as_dict()
-        lines.append(f"imported {len(imported.saved)} bodies into {redact_url(db_url(db))}, "
-                     f"{len(imported.failed)} failed")
+        lines.append(
+            f"imported {len(imported.saved)} bodies into {redact_url(db_url(db))}, "
+            f"{len(imported.failed)} failed"
+        )
         lines += [f"FAILED {p}: {m}" for p, m in imported.failed]
         if not imported.ok:
             _emit(data, fmt, lines)
@@ -387,8 +453,9 @@ def fetch_cmd(
 
 @app.command("analyse")
 def analyse_cmd(
-    law: Annotated[str | None, typer.Option(help="Only this law (법령ID, name, abbreviation).")]
-    = None,
+    law: Annotated[
+        str | None, typer.Option(help="Only this law (법령ID, name, abbreviation).")
+    ] = None,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.text,
     quiet: QuietOption = False,
@@ -400,16 +467,21 @@ def analyse_cmd(
     with progress_bar("analyse", quiet) as progress:
         report = analyse_database(engine, law=law, progress=progress)
     data = report.as_dict()
-    _emit(data, fmt, [f"{report.versions} law versions, {report.clauses:,} clauses: "
-                      f"{report.analysed:,} texts analysed, {report.reused:,} reused from the "
-                      f"cache, {report.seconds:.1f}s"])
+    _emit(
+        data,
+        fmt,
+        [
+            f"{report.versions} law versions, {report.clauses:,} clauses: "
+            f"{report.analysed:,} texts analysed, {report.reused:,} reused from the "
+            f"cache, {report.seconds:.1f}s"
+        ],
+    )
 
 
 @app.command("tag")
 def tag_cmd(
     jsonl: Annotated[Path, typer.Option("--jsonl", help='Input lines {"id": …, "text": …}.')],
-    out: Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")]
-    = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")] = None,
 ) -> None:
     """Tag texts: one JSON line per input with label, modality, duty-bearer and evidence."""
     from lawcheck.evaluate import read_jsonl, tag_texts
@@ -418,18 +490,33 @@ def tag_cmd(
     results = tag_texts([item["text"] for item in items])
     lines = []
     for item, result in zip(items, results, strict=True):
-        lines.append(json.dumps({
-            "id": item["id"],
-            "label": result.tag.value,
-            "modality": result.modality.value,
-            "proviso_modality": result.proviso_modality.value if result.proviso_modality else None,
-            "duty_bearer": result.duty_bearer,
-            "actor_type": result.actor_type.value,
-            "regulated_party": result.regulated_party,
-            "rule": result.rule,
-            "evidence": [{"start": e.start, "end": e.end, "label": e.label, "pattern": e.pattern,
-                          "text": item["text"][e.start:e.end]} for e in result.evidence],
-        }, ensure_ascii=False))
+        lines.append(
+            json.dumps(
+                {
+                    "id": item["id"],
+                    "label": result.tag.value,
+                    "modality": result.modality.value,
+                    "proviso_modality": result.proviso_modality.value
+                    if result.proviso_modality
+                    else None,
+                    "duty_bearer": result.duty_bearer,
+                    "actor_type": result.actor_type.value,
+                    "regulated_party": result.regulated_party,
+                    "rule": result.rule,
+                    "evidence": [
+                        {
+                            "start": e.start,
+                            "end": e.end,
+                            "label": e.label,
+                            "pattern": e.pattern,
+                            "text": item["text"][e.start : e.end],
+                        }
+                        for e in result.evidence
+                    ],
+                },
+                ensure_ascii=False,
+            )
+        )
     if out is not None:
         out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     else:
@@ -439,25 +526,32 @@ def tag_cmd(
 
 @app.command("eval")
 def eval_cmd(
-    path: Annotated[Path | None, typer.Argument(help="Labelled JSONL (default: corpus/eval).")]
-    = None,
+    path: Annotated[
+        Path | None, typer.Argument(help="Labelled JSONL (default: corpus/eval).")
+    ] = None,
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Precision/recall/F1 per tag, the confusion matrix and modality accuracy."""
     from lawcheck.evaluate import EVAL_SET, LABELS, evaluate
 
     report = evaluate(path or EVAL_SET)
-    lines = [f"{report['items']} items; tag macro-F1 {report['macro_f1']:.3f}; "
-             f"modality accuracy {report['modality_accuracy']:.3f}", "",
-             f"{'':<12}{'precision':>10}{'recall':>8}{'F1':>7}{'n':>5}"]
+    lines = [
+        f"{report['items']} items; tag macro-F1 {report['macro_f1']:.3f}; "
+        f"modality accuracy {report['modality_accuracy']:.3f}",
+        "",
+        f"{'':<12}{'precision':>10}{'recall':>8}{'F1':>7}{'n':>5}",
+    ]
     for label, c in report["per_class"].items():
-        lines.append(f"{label:<12}{c['precision']:>10.3f}{c['recall']:>8.3f}{c['f1']:>7.3f}"
-                     f"{c['support']:>5}")
-    lines += ["", "confusion (rows gold, columns predicted):",
-              f"{'':<12}" + "".join(f"{p:>12}" for p in LABELS)]
+        lines.append(
+            f"{label:<12}{c['precision']:>10.3f}{c['recall']:>8.3f}{c['f1']:>7.3f}{c['support']:>5}"
+        )
+    lines += [
+        "",
+        "confusion (rows gold, columns predicted):",
+        f"{'':<12}" + "".join(f"{p:>12}" for p in LABELS),
+    ]
     for gold in LABELS:
-        lines.append(f"{gold:<12}" + "".join(f"{report['confusion'][gold][p]:>12}"
-                                              for p in LABELS))
+        lines.append(f"{gold:<12}" + "".join(f"{report['confusion'][gold][p]:>12}" for p in LABELS))
     _emit(report, fmt, lines)
 
 

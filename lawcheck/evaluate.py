@@ -37,10 +37,12 @@ def read_jsonl(path: str | Path, required: tuple[str, ...] = ("id", "text")) -> 
             raise LawcheckError(f"{path}:{number}: not JSON ({exc.msg})") from exc
         missing = [k for k in required if not isinstance(item, dict) or k not in item]
         if missing:
-            raise LawcheckError(f"{path}:{number}: missing {', '.join(missing)}; each line "
-                                'needs {"id": …, "text": …}')
+            raise LawcheckError(
+                f"{path}:{number}: missing {', '.join(missing)}; each line "
+                'needs {"id": …, "text": …}'
+            )
         if not isinstance(item["text"], str):
-            raise LawcheckError(f"{path}:{number}: \"text\" must be a string")
+            raise LawcheckError(f'{path}:{number}: "text" must be a string')
         items.append(item)
     return items
 
@@ -61,9 +63,15 @@ def evaluate(path: str | Path = EVAL_SET) -> dict:
         confusion[(item["label"], result.tag.value)] += 1
         modality_ok += item["modality"] == result.modality.value
         if item["label"] != result.tag.value or item["modality"] != result.modality.value:
-            errors.append({"id": item["id"], "gold": [item["label"], item["modality"]],
-                           "got": [result.tag.value, result.modality.value],
-                           "rule": result.rule, "text": item["text"][:120]})
+            errors.append(
+                {
+                    "id": item["id"],
+                    "gold": [item["label"], item["modality"]],
+                    "got": [result.tag.value, result.modality.value],
+                    "rule": result.rule,
+                    "text": item["text"][:120],
+                }
+            )
     per_class = {}
     for label in LABELS:
         tp = confusion[(label, label)]
@@ -72,8 +80,12 @@ def evaluate(path: str | Path = EVAL_SET) -> dict:
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_class[label] = {"precision": round(precision, 3), "recall": round(recall, 3),
-                            "f1": round(f1, 3), "support": tp + fn}
+        per_class[label] = {
+            "precision": round(precision, 3),
+            "recall": round(recall, 3),
+            "f1": round(f1, 3),
+            "support": tp + fn,
+        }
     return {
         "items": len(items),
         "macro_f1": round(sum(c["f1"] for c in per_class.values()) / len(LABELS), 3),

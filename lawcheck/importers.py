@@ -166,7 +166,7 @@ def read_api_json(path: str | Path, *, data: bytes | None = None, mst: str | Non
     if not isinstance(doc, dict) or not isinstance(doc.get("법령"), dict):
         keys = list(doc)[:5] if isinstance(doc, dict) else type(doc).__name__
         raise ImportError_(
-            f"{path}: JSON without a top-level \"법령\" object (found {keys}); this is not a "
+            f'{path}: JSON without a top-level "법령" object (found {keys}); this is not a '
             "lawService.do law body — error envelopes must not be imported"
         )
     root = _json_to_element("법령", doc["법령"])
@@ -267,8 +267,9 @@ def _read_law_element(
                 lines = tuple(RawLine(ln) for ln in _lines(content))
                 if blocks and blocks[-1].article is None and blocks[-1].kind is BlockKind.ARTICLE:
                     lines = blocks.pop().lines + lines
-                blocks.append(RawBlock(kind=BlockKind.ARTICLE, lines=lines,
-                                       division=tuple(heading.values())))
+                blocks.append(
+                    RawBlock(kind=BlockKind.ARTICLE, lines=lines, division=tuple(heading.values()))
+                )
             continue
         blocks.append(_xml_article(unit, path, tuple(heading.values())))
     for addendum in root.iterfind("부칙/부칙단위"):
@@ -332,10 +333,14 @@ def _xml_article(unit: Element, path: Path, division: tuple[str, ...]) -> RawBlo
                 label = f"{label.rstrip('.').strip()}의{int(item_branch)}."
             _append_element_lines(lines, _text(item, "호내용"), UnitKind.ITEM, label)
             for sub in item.iterfind("목"):
-                _append_element_lines(lines, _text(sub, "목내용"), UnitKind.SUBITEM, _text(sub, "목번호"))
+                _append_element_lines(
+                    lines, _text(sub, "목내용"), UnitKind.SUBITEM, _text(sub, "목번호")
+                )
         # Some JSON bodies put 목 beside their 호 instead of inside it (SPEC §5.3).
         for sub in paragraph.iterfind("목"):
-            _append_element_lines(lines, _text(sub, "목내용"), UnitKind.SUBITEM, _text(sub, "목번호"))
+            _append_element_lines(
+                lines, _text(sub, "목내용"), UnitKind.SUBITEM, _text(sub, "목번호")
+            )
     notes = tuple(_lines(_text(unit, "조문참고자료")))
     return RawBlock(
         kind=BlockKind.ARTICLE,
@@ -352,7 +357,9 @@ def _xml_article(unit: Element, path: Path, division: tuple[str, ...]) -> RawBlo
 def _append_element_lines(lines: list[RawLine], text: str, level: UnitKind, label: str) -> None:
     physical = _lines(text)
     for i, line in enumerate(physical):
-        lines.append(RawLine(line, level if i == 0 else None, label.strip() or None if i == 0 else None))
+        lines.append(
+            RawLine(line, level if i == 0 else None, label.strip() or None if i == 0 else None)
+        )
 
 
 def _xml_annex(annex: Element, path: Path) -> RawBlock:
@@ -366,7 +373,9 @@ def _xml_annex(annex: Element, path: Path) -> RawBlock:
         number = int(number_text)
         branch = int(branch_text) if branch_text else 0
     except ValueError as exc:
-        raise ImportError_(f"{path}: 별표단위 {key}: 별표번호 {number_text!r} is not a number") from exc
+        raise ImportError_(
+            f"{path}: 별표단위 {key}: 별표번호 {number_text!r} is not a number"
+        ) from exc
     title = _text(annex, "별표제목") or _text(annex, "별표제목문자열") or None
     lines = _lines(_text(annex, "별표내용"))
     if not lines and title:
@@ -447,7 +456,8 @@ def read_markdown(path: str | Path, *, data: bytes | None = None) -> RawLaw:
                 "article": int(number),
                 "branch": int(branch or 0),
                 "title": title.strip() if title is not None else None,
-                "head": f"제{int(number)}조" + (f"의{int(branch)}" if branch else "")
+                "head": f"제{int(number)}조"
+                + (f"의{int(branch)}" if branch else "")
                 + (f"({title.strip()})" if title is not None else ""),
                 "lines": [],
                 "division": tuple(heading.values()),
@@ -494,9 +504,16 @@ def read_markdown(path: str | Path, *, data: bytes | None = None) -> RawLaw:
         if current is None:
             # Text before the first article (e.g. 헌법 전문): a block without an article
             # number, which the splitter keeps as UNPARSED with that reason.
-            current = {"kind": BlockKind.ARTICLE, "article": None, "branch": 0, "title": None,
-                       "head": None, "lines": [], "division": tuple(heading.values()),
-                       "line": lineno}
+            current = {
+                "kind": BlockKind.ARTICLE,
+                "article": None,
+                "branch": 0,
+                "title": None,
+                "head": None,
+                "lines": [],
+                "division": tuple(heading.values()),
+                "line": lineno,
+            }
         current["lines"].append(_md_line(line))
     close()
     return RawLaw(
@@ -564,8 +581,12 @@ def _finish_md_block(current: dict) -> RawBlock:
             source_line=current["line"],
         )
     if kind is BlockKind.ADDENDUM:
-        return RawBlock(kind=kind, lines=tuple(current["lines"]), addendum=current["addendum"],
-                        source_line=current["line"])
+        return RawBlock(
+            kind=kind,
+            lines=tuple(current["lines"]),
+            addendum=current["addendum"],
+            source_line=current["line"],
+        )
     return RawBlock(
         kind=kind,
         lines=tuple(current["lines"]),

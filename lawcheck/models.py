@@ -53,7 +53,7 @@ _LEVEL_RANK = {
 
 
 class BlockKind(StrEnum):
-    """Top-level container of clause text: an article (조), an addendum (부칙) or an annex (별표)."""
+    """Top-level container of clause text: an article (조), addendum (부칙) or annex (별표)."""
 
     ARTICLE = "조"
     ADDENDUM = "부칙"
@@ -179,8 +179,9 @@ class ClauseRef:
             not compact
             or m is None
             or (m.group("details") and not (m.group("subitem") or m.group("item")))
-            or not (m.group("article") or m.group("annex") or m.group("addendum")
-                    or m.group("preamble"))
+            or not (
+                m.group("article") or m.group("annex") or m.group("addendum") or m.group("preamble")
+            )
         ):
             raise RefSyntaxError(raw)
         g = m.groupdict()
@@ -392,7 +393,9 @@ class LawText:
     source_path: str
     source_format: str
     source_sha256: str
-    normalisation: str = "lines stripped of surrounding white space; blank lines dropped; markup removed"
+    normalisation: str = (
+        "lines stripped of surrounding white space; blank lines dropped; markup removed"
+    )
     counts: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     def clauses(self):

@@ -74,7 +74,8 @@ def import_paths(
             report.saved.append((str(file), result))
             report.unparsed.extend(
                 (law.meta.name, str(c.ref), c.reason or "")
-                for c in law.clauses() if c.kind.value == "UNPARSED"
+                for c in law.clauses()
+                if c.kind.value == "UNPARSED"
             )
         if progress is not None:
             progress(done, len(files), file.name)
@@ -186,32 +187,57 @@ def analyse_database(
             hashes = sorted({c.content_hash for c in clauses})
             cached: dict[str, TagCacheRow] = {}
             for i in range(0, len(hashes), 500):
-                chunk = hashes[i:i + 500]
-                for row in session.exec(select(TagCacheRow).where(
-                        TagCacheRow.analyser == analyser, TagCacheRow.content_hash.in_(chunk))):
+                chunk = hashes[i : i + 500]
+                for row in session.exec(
+                    select(TagCacheRow).where(
+                        TagCacheRow.analyser == analyser, TagCacheRow.content_hash.in_(chunk)
+                    )
+                ):
                     cached[row.content_hash] = row
             missing = {c.content_hash: c.text for c in clauses if c.content_hash not in cached}
             report.reused += sum(1 for c in clauses if c.content_hash in cached)
             items = list(missing.items())
             for i in range(0, len(items), batch_size):
-                chunk = items[i:i + batch_size]
+                chunk = items[i : i + batch_size]
                 rows = []
-                for (digest, text), doc in zip(chunk, make_docs([t for _, t in chunk]),
-                                               strict=True):
+                for (digest, _text), doc in zip(
+                    chunk, make_docs([t for _, t in chunk]), strict=True
+                ):
                     result = tag_doc(doc)
-                    rows.append(TagCacheRow(
-                        content_hash=digest, analyser=analyser, tag=result.tag.value,
-                        modality=result.modality.value,
-                        proviso_modality=result.proviso_modality.value
-                        if result.proviso_modality else None,
-                        duty_bearer=result.duty_bearer, actor_type=result.actor_type.value,
-                        regulated_party=result.regulated_party, rule=result.rule,
-                        evidence=[{"start": e.start, "end": e.end, "label": e.label,
-                                   "pattern": e.pattern} for e in result.evidence],
-                        sentences=[{"start": s.start, "end": s.end, "modality": s.modality.value,
-                                    "pattern": s.pattern, "proviso": s.proviso}
-                                   for s in result.sentences],
-                    ))
+                    rows.append(
+                        TagCacheRow(
+                            content_hash=digest,
+                            analyser=analyser,
+                            tag=result.tag.value,
+                            modality=result.modality.value,
+                            proviso_modality=result.proviso_modality.value
+                            if result.proviso_modality
+                            else None,
+                            duty_bearer=result.duty_bearer,
+                            actor_type=result.actor_type.value,
+                            regulated_party=result.regulated_party,
+                            rule=result.rule,
+                            evidence=[
+                                {
+                                    "start": e.start,
+                                    "end": e.end,
+                                    "label": e.label,
+                                    "pattern": e.pattern,
+                                }
+                                for e in result.evidence
+                            ],
+                            sentences=[
+                                {
+                                    "start": s.start,
+                                    "end": s.end,
+                                    "modality": s.modality.value,
+                                    "pattern": s.pattern,
+                                    "proviso": s.proviso,
+                                }
+                                for s in result.sentences
+                            ],
+                        )
+                    )
                 session.add_all(rows)
                 session.flush()
                 cached.update({row.content_hash: row for row in rows})
@@ -222,16 +248,27 @@ def analyse_database(
             for clause in clauses:
                 own = cached[clause.content_hash]
                 tag, modality, inherited = own.tag, own.modality, None
-                if clause.kind in _ITEM_KINDS and own.modality == "none" and \
-                        clause.parent_ref in effective:
+                if (
+                    clause.kind in _ITEM_KINDS
+                    and own.modality == "none"
+                    and clause.parent_ref in effective
+                ):
                     # An item without a predicate of its own ("1. 제31조를 위반한 자") takes
                     # the tag of the lead-in it completes.
                     tag, modality, source = effective[clause.parent_ref]
                     inherited = source or clause.parent_ref
                 if clause.kind not in ("UNPARSED", "부기"):
                     effective[clause.ref] = (tag, modality, inherited)
-                values.append(dict(clause_id=clause.id, version_id=version.id, cache_id=own.id,
-                                   tag=tag, modality=modality, inherited_from=inherited))
+                values.append(
+                    {
+                        "clause_id": clause.id,
+                        "version_id": version.id,
+                        "cache_id": own.id,
+                        "tag": tag,
+                        "modality": modality,
+                        "inherited_from": inherited,
+                    }
+                )
             if values:
                 session.exec(insert(ClauseTagRow), params=values)
             report.clauses += len(clauses)
@@ -257,8 +294,9 @@ def build_index(engine: Engine, known_names: Path | None = None):
     return LawIndex(entries, known_names=known)
 
 
-def _store_links(session, version, index, modality_by_ref: dict[str, str],
-                 report: AnalyseReport) -> None:
+def _store_links(
+    session, version, index, modality_by_ref: dict[str, str], report: AnalyseReport
+) -> None:
     """References, definitions and sanction links of one version, replacing older rows."""
     from sqlmodel import delete, insert
 
@@ -284,28 +322,57 @@ def _store_links(session, version, index, modality_by_ref: dict[str, str],
     for table in (ReferenceRow, DefinitionRow, SanctionLinkRow):
         session.exec(delete(table).where(table.version_id == version.id))
     rows = [
-        dict(version_id=version.id, clause_id=clause_ids[key], law_id=version.law_id,
-             from_ref=key.split("@")[0], start=r.start, end=r.end, text=r.text, kind=r.kind,
-             target_law_id=r.target_law_id, target_law_name=r.target_law_name,
-             target_ref=r.target_ref, status=r.status.value, reason=r.reason)
-        for key, refs in references.items() for r in refs
+        {
+            "version_id": version.id,
+            "clause_id": clause_ids[key],
+            "law_id": version.law_id,
+            "from_ref": key.split("@")[0],
+            "start": r.start,
+            "end": r.end,
+            "text": r.text,
+            "kind": r.kind,
+            "target_law_id": r.target_law_id,
+            "target_law_name": r.target_law_name,
+            "target_ref": r.target_ref,
+            "status": r.status.value,
+            "reason": r.reason,
+        }
+        for key, refs in references.items()
+        for r in refs
     ]
     if rows:
         session.exec(insert(ReferenceRow), params=rows)
     rows = [
-        dict(version_id=version.id, law_id=version.law_id, clause_ref=d.clause_ref, term=d.term,
-             body=d.body, start=d.start, end=d.end, scope=d.scope, kind=d.kind,
-             refers_to_law_id=d.refers_to.target_law_id if d.refers_to else None,
-             refers_to_ref=d.refers_to.target_ref if d.refers_to else None,
-             refers_to_status=d.refers_to.status.value if d.refers_to else None)
+        {
+            "version_id": version.id,
+            "law_id": version.law_id,
+            "clause_ref": d.clause_ref,
+            "term": d.term,
+            "body": d.body,
+            "start": d.start,
+            "end": d.end,
+            "scope": d.scope,
+            "kind": d.kind,
+            "refers_to_law_id": d.refers_to.target_law_id if d.refers_to else None,
+            "refers_to_ref": d.refers_to.target_ref if d.refers_to else None,
+            "refers_to_status": d.refers_to.status.value if d.refers_to else None,
+        }
         for d in definitions
     ]
     if rows:
         session.exec(insert(DefinitionRow), params=rows)
     rows = [
-        dict(version_id=version.id, clause_id=clause_ids[link.from_ref], law_id=version.law_id,
-             from_ref=link.from_ref, kind=link.kind, target_law_id=link.target_law_id,
-             target_ref=link.target_ref, status=link.status, text=link.text)
+        {
+            "version_id": version.id,
+            "clause_id": clause_ids[link.from_ref],
+            "law_id": version.law_id,
+            "from_ref": link.from_ref,
+            "kind": link.kind,
+            "target_law_id": link.target_law_id,
+            "target_ref": link.target_ref,
+            "status": link.status,
+            "text": link.text,
+        }
         for link in links
     ]
     if rows:

@@ -23,7 +23,9 @@ _ENFORCES_RE = re.compile(
     r"^\s*(?:의\s*규정|에\s*따른\s*[^,.]{0,40}?(?:의무|명령|조치|시정명령|중지명령|처분))?\s*"
     r"(?:을|를|에)?\s*(?:위반|이행하지|따르지|준수하지|거부|방해|기피)"
 )
-_THIS_LAW_RE = re.compile(r"이\s*(?:법|영|규칙)(?:\s*또는\s*이\s*(?:법|영|규칙)에\s*따른\s*명령)?\s*(?:을|를)\s*위반")
+_THIS_LAW_RE = re.compile(
+    r"이\s*(?:법|영|규칙)(?:\s*또는\s*이\s*(?:법|영|규칙)에\s*따른\s*명령)?\s*(?:을|를)\s*위반"
+)
 
 
 @dataclass(frozen=True)
@@ -77,12 +79,19 @@ def sanction_links(
         if kind is None:
             continue
         for ref in references.get(key, []):
-            after = clause.text[ref.end:ref.end + 60]
+            after = clause.text[ref.end : ref.end + 60]
             if _ENFORCES_RE.match(after):
-                links.append(SanctionLink(key, kind, ref.target_law_id, ref.target_ref,
-                                          ref.status.value, clause.text[ref.start:ref.end + 12]))
+                links.append(
+                    SanctionLink(
+                        key,
+                        kind,
+                        ref.target_law_id,
+                        ref.target_ref,
+                        ref.status.value,
+                        clause.text[ref.start : ref.end + 12],
+                    )
+                )
         whole = _THIS_LAW_RE.search(clause.text)
         if whole and kind == "corrective":
-            links.append(SanctionLink(key, kind, law.meta.law_id, None, "resolved",
-                                      whole.group(0)))
+            links.append(SanctionLink(key, kind, law.meta.law_id, None, "resolved", whole.group(0)))
     return links

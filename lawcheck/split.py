@@ -97,8 +97,12 @@ def split_law(raw: RawLaw) -> LawText:
         block = split_block(raw_block, law_name=raw.meta.name)
         if block.ref in seen_refs:
             # Two blocks with one number (a source error): keep both, the later as UNPARSED.
-            block = _as_unparsed(block, f"{block.ref} appears twice in the source (block "
-                                       f"{seen_refs[block.ref] + 1} and {index + 1})", index)
+            block = _as_unparsed(
+                block,
+                f"{block.ref} appears twice in the source (block "
+                f"{seen_refs[block.ref] + 1} and {index + 1})",
+                index,
+            )
         seen_refs.setdefault(block.ref, index)
         blocks.append(block)
     counts = Counter()
@@ -170,8 +174,9 @@ def _article_units(raw: RawBlock, lines: list[RawLine]) -> tuple[list[_Unit], Cl
     if raw.article is None:
         # 헌법 전문, or the whole body of a law written without articles (조문 없는 법령).
         ref = ClauseRef(preamble=True)
-        return [_Unit(UnitKind.PREAMBLE, ref, None, [ln.text.strip() for ln in lines], 0,
-                      None)], ref
+        return [
+            _Unit(UnitKind.PREAMBLE, ref, None, [ln.text.strip() for ln in lines], 0, None)
+        ], ref
     ref = ClauseRef(article=raw.article, article_branch=raw.article_branch)
     units: list[_Unit] = []
     if not lines or lines[0].level is not UnitKind.ARTICLE:
@@ -186,8 +191,9 @@ def _article_units(raw: RawBlock, lines: list[RawLine]) -> tuple[list[_Unit], Cl
         kind, label, number = _classify(line, text)
         if kind is None:
             if _NOTE_LINE_RE.match(text) and stack[-1] is root and len(units) > 1:
-                units.append(_Unit(UnitKind.NOTE, ref.with_part(None), None, [text], index, root,
-                                   "note"))
+                units.append(
+                    _Unit(UnitKind.NOTE, ref.with_part(None), None, [text], index, root, "note")
+                )
                 continue
             stack[-1].lines.append(text)
             continue
@@ -196,12 +202,17 @@ def _article_units(raw: RawBlock, lines: list[RawLine]) -> tuple[list[_Unit], Cl
             stack.pop()
         parent = stack[-1]
         child_ref = _child_ref(parent.ref, kind, number, label)
-        if child_ref is None or any(u.ref == child_ref and u.kind is not UnitKind.UNPARSED
-                                    for u in units):
-            why = (f"{label!r} repeats a number already used in {ref}" if child_ref is not None
-                   else f"{label!r} cannot be numbered under {parent.ref}")
-            unit = _Unit(UnitKind.UNPARSED, parent.ref, label, [text], index, parent, why,
-                         depth=depth)
+        if child_ref is None or any(
+            u.ref == child_ref and u.kind is not UnitKind.UNPARSED for u in units
+        ):
+            why = (
+                f"{label!r} repeats a number already used in {ref}"
+                if child_ref is not None
+                else f"{label!r} cannot be numbered under {parent.ref}"
+            )
+            unit = _Unit(
+                UnitKind.UNPARSED, parent.ref, label, [text], index, parent, why, depth=depth
+            )
             units.append(unit)
             stack.append(unit)
             continue
@@ -244,9 +255,11 @@ def _classify(line: RawLine, text: str) -> tuple[UnitKind | None, str | None, tu
     ):
         match = pattern.match(text)
         if match:
-            return _classify(RawLine(text, kind, match.group(0)), text) if kind in (
-                UnitKind.PARAGRAPH, UnitKind.ITEM, UnitKind.SUBITEM
-            ) else (kind, match.group(0), (match.group(0),))
+            return (
+                _classify(RawLine(text, kind, match.group(0)), text)
+                if kind in (UnitKind.PARAGRAPH, UnitKind.ITEM, UnitKind.SUBITEM)
+                else (kind, match.group(0), (match.group(0),))
+            )
     return None, None, None
 
 
@@ -302,7 +315,10 @@ def _addendum_units(raw: RawBlock, lines: list[RawLine]) -> tuple[list[_Unit], C
                 current = _Unit(
                     UnitKind.ADDENDUM_ARTICLE,
                     ClauseRef(addendum=ref.addendum, article=number[0], article_branch=number[1]),
-                    None, [text], index, root,
+                    None,
+                    [text],
+                    index,
+                    root,
                 )
                 root.children.append(current)
                 units.append(current)
@@ -397,9 +413,11 @@ def _check(text: str, clauses: list[Clause], where: str) -> None:
     refs: set[ClauseRef] = set()
     for clause in clauses:
         if clause.start != position:
-            raise SplitError(f"{where}: unit {clause.ref} starts at {clause.start}, expected "
-                             f"{position} — characters would be lost or doubled")
-        if text[clause.start:clause.end] != clause.text:
+            raise SplitError(
+                f"{where}: unit {clause.ref} starts at {clause.start}, expected "
+                f"{position} — characters would be lost or doubled"
+            )
+        if text[clause.start : clause.end] != clause.text:
             raise SplitError(f"{where}: unit {clause.ref} text does not match its span")
         position = clause.end + 1
         if clause.kind is not UnitKind.UNPARSED and clause.kind is not UnitKind.NOTE:
@@ -407,11 +425,19 @@ def _check(text: str, clauses: list[Clause], where: str) -> None:
                 raise SplitError(f"{where}: reference {clause.ref} is used twice")
             refs.add(clause.ref)
     if clauses and clauses[-1].end != len(text):
-        raise SplitError(f"{where}: units end at {clauses[-1].end} but the text has {len(text)} "
-                         "characters")
+        raise SplitError(
+            f"{where}: units end at {clauses[-1].end} but the text has {len(text)} characters"
+        )
 
 
 def _as_unparsed(block: Block, reason: str, index: int) -> Block:
-    clause = Clause(ref=block.ref, kind=UnitKind.UNPARSED, text=block.text, start=0,
-                    end=len(block.text), end_of_subtree=len(block.text), reason=reason)
+    clause = Clause(
+        ref=block.ref,
+        kind=UnitKind.UNPARSED,
+        text=block.text,
+        start=0,
+        end=len(block.text),
+        end_of_subtree=len(block.text),
+        reason=reason,
+    )
     return replace(block, clauses=(clause,))

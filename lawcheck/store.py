@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, event, insert
@@ -265,8 +264,10 @@ def get_engine(url: str | None = None, *, create: bool = True) -> Engine:
     try:
         engine = create_engine(url, **kwargs)
     except (SQLAlchemyError, ImportError) as exc:
-        raise StoreError(f"cannot open database {redact_url(url)}: {exc}; check LAWCHECK_DB "
-                         "(e.g. sqlite:///lawcheck.db or postgresql://user@host/db)") from exc
+        raise StoreError(
+            f"cannot open database {redact_url(url)}: {exc}; check LAWCHECK_DB "
+            "(e.g. sqlite:///lawcheck.db or postgresql://user@host/db)"
+        ) from exc
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
     if create:
@@ -346,28 +347,28 @@ def save_law(session: Session, law: LawText) -> SaveResult:
     clause_total = sum(len(b.clauses) for b in law.blocks)
     if existing is not None and existing.source_sha256 == law.source_sha256:
         return SaveResult(existing.id, "unchanged", meta.name, meta.law_id, clause_total)
-    fields = dict(
-        law_id=meta.law_id,
-        mst=meta.mst,
-        name=meta.name,
-        abbreviation=meta.abbreviation,
-        kind=meta.kind,
-        level=LawLevel.from_kind(meta.kind).value,
-        ministry=meta.ministry,
-        ministry_code=meta.ministry_code,
-        promulgation_no=meta.promulgation_no,
-        promulgation_date=meta.promulgation_date,
-        effective_date=meta.effective_date,
-        revision_kind=meta.revision_kind,
-        law_key=meta.law_key,
-        status=meta.status,
-        article_effective_dates=meta.article_effective_dates,
-        source_path=law.source_path,
-        source_format=law.source_format,
-        source_sha256=law.source_sha256,
-        imported_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        counts=dict(law.counts),
-    )
+    fields = {
+        "law_id": meta.law_id,
+        "mst": meta.mst,
+        "name": meta.name,
+        "abbreviation": meta.abbreviation,
+        "kind": meta.kind,
+        "level": LawLevel.from_kind(meta.kind).value,
+        "ministry": meta.ministry,
+        "ministry_code": meta.ministry_code,
+        "promulgation_no": meta.promulgation_no,
+        "promulgation_date": meta.promulgation_date,
+        "effective_date": meta.effective_date,
+        "revision_kind": meta.revision_kind,
+        "law_key": meta.law_key,
+        "status": meta.status,
+        "article_effective_dates": meta.article_effective_dates,
+        "source_path": law.source_path,
+        "source_format": law.source_format,
+        "source_sha256": law.source_sha256,
+        "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "counts": dict(law.counts),
+    }
     if existing is None:
         version = LawVersion(**fields)
         status = "new"
@@ -377,8 +378,15 @@ def save_law(session: Session, law: LawText) -> SaveResult:
             if key == "mst" and value is None:
                 continue  # an API body has no MST; keep the one a Markdown file gave
             setattr(version, key, value)
-        for table in (ClauseTagRow, ReferenceRow, DefinitionRow, SanctionLinkRow, ClauseRow,
-                      BlockRow, DivisionRow):
+        for table in (
+            ClauseTagRow,
+            ReferenceRow,
+            DefinitionRow,
+            SanctionLinkRow,
+            ClauseRow,
+            BlockRow,
+            DivisionRow,
+        ):
             session.exec(delete(table).where(table.version_id == version.id))
         status = "updated"
     session.add(version)
@@ -386,43 +394,67 @@ def save_law(session: Session, law: LawText) -> SaveResult:
     assert version.id is not None
     # Bulk inserts: one statement for the blocks (ids returned in order), one for the
     # clauses; per-row ORM objects made national imports five times slower.
-    block_ids = session.execute(
-        insert(BlockRow).returning(BlockRow.id, sort_by_parameter_order=True),
-        [
-            dict(version_id=version.id, position=i, kind=block.kind.value, ref=str(block.ref),
-                 title=block.title, text=block.text, effective_date=block.effective_date,
-                 deleted=block.deleted, notes=list(block.notes), division=list(block.division))
-            for i, block in enumerate(law.blocks)
-        ],
-    ).scalars().all() if law.blocks else []
+    block_ids = (
+        session.execute(
+            insert(BlockRow).returning(BlockRow.id, sort_by_parameter_order=True),
+            [
+                {
+                    "version_id": version.id,
+                    "position": i,
+                    "kind": block.kind.value,
+                    "ref": str(block.ref),
+                    "title": block.title,
+                    "text": block.text,
+                    "effective_date": block.effective_date,
+                    "deleted": block.deleted,
+                    "notes": list(block.notes),
+                    "division": list(block.division),
+                }
+                for i, block in enumerate(law.blocks)
+            ],
+        )
+        .scalars()
+        .all()
+        if law.blocks
+        else []
+    )
     rows = []
     for block_id, block in zip(block_ids, law.blocks, strict=True):
         for clause in block.clauses:
-            rows.append(dict(
-                version_id=version.id,
-                block_id=block_id,
-                law_id=meta.law_id,
-                position=len(rows),
-                ref=str(clause.ref),
-                kind=clause.kind.value,
-                label=clause.label,
-                parent_ref=str(clause.parent) if clause.parent is not None else None,
-                text=clause.text,
-                start=clause.start,
-                end=clause.end,
-                end_of_subtree=clause.end_of_subtree,
-                parts=[{"start": p.start, "end": p.end, "label": p.label} for p in clause.parts],
-                notes=[{"start": n.start, "end": n.end, "label": n.label} for n in clause.notes],
-                reason=clause.reason,
-                content_hash=content_hash(clause.text),
-            ))
+            rows.append(
+                {
+                    "version_id": version.id,
+                    "block_id": block_id,
+                    "law_id": meta.law_id,
+                    "position": len(rows),
+                    "ref": str(clause.ref),
+                    "kind": clause.kind.value,
+                    "label": clause.label,
+                    "parent_ref": str(clause.parent) if clause.parent is not None else None,
+                    "text": clause.text,
+                    "start": clause.start,
+                    "end": clause.end,
+                    "end_of_subtree": clause.end_of_subtree,
+                    "parts": [
+                        {"start": p.start, "end": p.end, "label": p.label} for p in clause.parts
+                    ],
+                    "notes": [
+                        {"start": n.start, "end": n.end, "label": n.label} for n in clause.notes
+                    ],
+                    "reason": clause.reason,
+                    "content_hash": content_hash(clause.text),
+                }
+            )
     if rows:
         session.execute(insert(ClauseRow), rows)
     if law.divisions:
-        session.execute(insert(DivisionRow), [
-            dict(version_id=version.id, level=d.level, text=d.text, position=d.position)
-            for d in law.divisions
-        ])
+        session.execute(
+            insert(DivisionRow),
+            [
+                {"version_id": version.id, "level": d.level, "text": d.text, "position": d.position}
+                for d in law.divisions
+            ],
+        )
     return SaveResult(version.id, status, meta.name, meta.law_id, clause_total)
 
 
@@ -433,8 +465,9 @@ def save_law(session: Session, law: LawText) -> SaveResult:
 
 def list_versions(session: Session, *, latest_only: bool = False) -> list[LawVersion]:
     """Law versions ordered by name and date; with latest_only, the newest per 법령ID."""
-    rows = list(session.exec(select(LawVersion).order_by(LawVersion.name,
-                                                          LawVersion.effective_date)))
+    rows = list(
+        session.exec(select(LawVersion).order_by(LawVersion.name, LawVersion.effective_date))
+    )
     if not latest_only:
         return rows
     newest: dict[str, LawVersion] = {}
@@ -460,7 +493,8 @@ def find_version(session: Session, law: str, *, version: str | None = None) -> L
         LawNotFoundError: no such law in the database; the message lists close names.
     """
     rows = [
-        r for r in list_versions(session)
+        r
+        for r in list_versions(session)
         if law in (r.law_id, r.name, r.abbreviation, r.mst)
         or r.name.replace(" ", "") == law.replace(" ", "")
     ]
@@ -469,23 +503,33 @@ def find_version(session: Session, law: str, *, version: str | None = None) -> L
     if not rows:
         names = sorted({r.name for r in list_versions(session, latest_only=True)})
         close = [n for n in names if law.replace(" ", "") in n.replace(" ", "")][:5]
-        hint = f" Did you mean: {', '.join(close)}?" if close else (
-            " Run `lawcheck laws` to see what is imported.")
-        raise LawNotFoundError(f"no law {law!r}{' version ' + version if version else ''} in "
-                               f"the database.{hint}")
+        hint = (
+            f" Did you mean: {', '.join(close)}?"
+            if close
+            else (" Run `lawcheck laws` to see what is imported.")
+        )
+        raise LawNotFoundError(
+            f"no law {law!r}{' version ' + version if version else ''} in the database.{hint}"
+        )
     return max(rows, key=_version_order)
 
 
 def clauses_of(session: Session, version_id: int) -> list[ClauseRow]:
     """All clauses of one version in document order."""
-    return list(session.exec(select(ClauseRow).where(ClauseRow.version_id == version_id)
-                             .order_by(ClauseRow.position)))
+    return list(
+        session.exec(
+            select(ClauseRow).where(ClauseRow.version_id == version_id).order_by(ClauseRow.position)
+        )
+    )
 
 
 def blocks_of(session: Session, version_id: int) -> list[BlockRow]:
     """All blocks of one version in document order."""
-    return list(session.exec(select(BlockRow).where(BlockRow.version_id == version_id)
-                             .order_by(BlockRow.position)))
+    return list(
+        session.exec(
+            select(BlockRow).where(BlockRow.version_id == version_id).order_by(BlockRow.position)
+        )
+    )
 
 
 def count_rows(session: Session) -> dict[str, int]:
@@ -494,8 +538,11 @@ def count_rows(session: Session) -> dict[str, int]:
         "versions": session.exec(select(func.count()).select_from(LawVersion)).one(),
         "laws": session.exec(select(func.count(func.distinct(LawVersion.law_id)))).one(),
         "clauses": session.exec(select(func.count()).select_from(ClauseRow)).one(),
-        "unparsed": session.exec(select(func.count()).select_from(ClauseRow)
-                                 .where(ClauseRow.kind == UnitKind.UNPARSED.value)).one(),
+        "unparsed": session.exec(
+            select(func.count())
+            .select_from(ClauseRow)
+            .where(ClauseRow.kind == UnitKind.UNPARSED.value)
+        ).one(),
     }
 
 
@@ -512,7 +559,8 @@ def tags_of(session: Session, version_id: int) -> dict[int, tuple[ClauseTagRow, 
 def tag_balance(session: Session, version_id: int) -> dict[str, int]:
     """Clauses per effective tag in one version (promotion / regulation / neutral)."""
     rows = session.exec(
-        select(ClauseTagRow.tag, func.count()).where(ClauseTagRow.version_id == version_id)
+        select(ClauseTagRow.tag, func.count())
+        .where(ClauseTagRow.version_id == version_id)
         .group_by(ClauseTagRow.tag)
     )
     return dict(rows.all())
@@ -524,29 +572,44 @@ def load_law(session: Session, version: LawVersion) -> LawText:
     by_block: dict[int, list[ClauseRow]] = {}
     for clause in clauses_of(session, version.id):
         by_block.setdefault(clause.block_id, []).append(clause)
-    divisions = session.exec(select(DivisionRow).where(DivisionRow.version_id == version.id)
-                             .order_by(DivisionRow.id)).all()
+    divisions = session.exec(
+        select(DivisionRow).where(DivisionRow.version_id == version.id).order_by(DivisionRow.id)
+    ).all()
     meta = LawMeta(
-        law_id=version.law_id, name=version.name, kind=version.kind, mst=version.mst,
-        abbreviation=version.abbreviation, ministry=version.ministry,
-        ministry_code=version.ministry_code, promulgation_no=version.promulgation_no,
-        promulgation_date=version.promulgation_date, effective_date=version.effective_date,
-        revision_kind=version.revision_kind, law_key=version.law_key, status=version.status,
+        law_id=version.law_id,
+        name=version.name,
+        kind=version.kind,
+        mst=version.mst,
+        abbreviation=version.abbreviation,
+        ministry=version.ministry,
+        ministry_code=version.ministry_code,
+        promulgation_no=version.promulgation_no,
+        promulgation_date=version.promulgation_date,
+        effective_date=version.effective_date,
+        revision_kind=version.revision_kind,
+        law_key=version.law_key,
+        status=version.status,
         article_effective_dates=version.article_effective_dates,
     )
     return LawText(
         meta=meta,
         blocks=tuple(
             Block(
-                kind=BlockKind(b.kind), ref=ClauseRef.parse(b.ref) if b.ref else ClauseRef(),
-                text=b.text, title=b.title, effective_date=b.effective_date, deleted=b.deleted,
-                notes=tuple(b.notes), division=tuple(b.division),
+                kind=BlockKind(b.kind),
+                ref=ClauseRef.parse(b.ref) if b.ref else ClauseRef(),
+                text=b.text,
+                title=b.title,
+                effective_date=b.effective_date,
+                deleted=b.deleted,
+                notes=tuple(b.notes),
+                division=tuple(b.division),
                 clauses=tuple(_clause(c) for c in by_block.get(b.id, [])),
             )
             for b in blocks
         ),
-        divisions=tuple(Division(level=d.level, text=d.text, position=d.position)
-                        for d in divisions),
+        divisions=tuple(
+            Division(level=d.level, text=d.text, position=d.position) for d in divisions
+        ),
         source_path=version.source_path,
         source_format=version.source_format,
         source_sha256=version.source_sha256,

@@ -97,19 +97,28 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
         except ValueError as exc:
             raise PatternFileError(
                 f"{path}: {pid}.modality {entry.get('modality')!r} is not one of "
-                f"{', '.join(m.value for m in Modality)}") from exc
+                f"{', '.join(m.value for m in Modality)}"
+            ) from exc
         examples = entry.get("examples") or {}
         must = tuple(examples.get("must_match") or ())
         must_not = tuple(examples.get("must_not_match") or ())
         if not must or not must_not:
-            raise PatternFileError(f"{path}: {pid} needs examples.must_match and "
-                                   "examples.must_not_match (at least one each)")
-        modality.append(ModalityPattern(
-            id=pid, modality=mod, tail=_regex(entry.get("tail"), path, f"{pid}.tail"),
-            requires=_regex(entry["requires"], path, f"{pid}.requires")
-            if entry.get("requires") else None,
-            must_match=must, must_not_match=must_not,
-        ))
+            raise PatternFileError(
+                f"{path}: {pid} needs examples.must_match and "
+                "examples.must_not_match (at least one each)"
+            )
+        modality.append(
+            ModalityPattern(
+                id=pid,
+                modality=mod,
+                tail=_regex(entry.get("tail"), path, f"{pid}.tail"),
+                requires=_regex(entry["requires"], path, f"{pid}.requires")
+                if entry.get("requires")
+                else None,
+                must_match=must,
+                must_not_match=must_not,
+            )
+        )
     path = directory / "actors.yaml"
     actors_raw = _load_yaml(path)
     actors = {}
@@ -117,8 +126,9 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
         values = actors_raw.get(kind.value)
         if not isinstance(values, list) or not values:
             raise PatternFileError(f"{path}: '{kind.value}' must be a non-empty list of regexes")
-        actors[kind.value] = tuple(_regex(v, path, f"{kind.value}[{j}]")
-                                   for j, v in enumerate(values))
+        actors[kind.value] = tuple(
+            _regex(v, path, f"{kind.value}[{j}]") for j, v in enumerate(values)
+        )
     path = directory / "predicates.yaml"
     raw_predicates = _load_yaml(path)
     predicates = {}
@@ -188,8 +198,10 @@ _NOTE_RE = re.compile(r"\s*(<[^<>]*>|\[[^\[\]]*\])\s*$")
 
 def morphs_of(doc: Doc) -> list[Morph]:
     """Kiwi morphemes of a doc, with character offsets in doc.text."""
-    return [Morph(form, tag.split("-")[0], start, start + length)
-            for form, tag, start, length in doc.user_data.get("kiwi", [])]
+    return [
+        Morph(form, tag.split("-")[0], start, start + length)
+        for form, tag, start, length in doc.user_data.get("kiwi", [])
+    ]
 
 
 def sentences(text: str, morphs: list[Morph]) -> list[tuple[int, int, list[Morph]]]:
@@ -217,8 +229,10 @@ def sentences(text: str, morphs: list[Morph]) -> list[tuple[int, int, list[Morph
 def _tail_string(morphs: list[Morph]) -> str:
     """'form/TAG' of the sentence without its final punctuation and trailing notes."""
     items = list(morphs)
-    while items and (items[-1].tag in ("SF", "SP", "SW", "SSC", "SSO", "SN", "SE")
-                     or items[-1].form in (">", "]")):
+    while items and (
+        items[-1].tag in ("SF", "SP", "SW", "SSC", "SSO", "SN", "SE")
+        or items[-1].form in (">", "]")
+    ):
         # Trailing amendment notes like <개정 2026.1.20> are metadata, not the predicate.
         if items[-1].form in (">", "]") or items[-1].tag in ("SSC",):
             opener = "<" if items[-1].form == ">" else "["
@@ -229,7 +243,9 @@ def _tail_string(morphs: list[Morph]) -> str:
     return " ".join(f"{m.form}/{m.tag}" for m in items), items
 
 
-def sentence_modality(morphs: list[Morph], patterns: Patterns) -> tuple[Modality, str | None, tuple[int, int] | None]:
+def sentence_modality(
+    morphs: list[Morph], patterns: Patterns
+) -> tuple[Modality, str | None, tuple[int, int] | None]:
     """The modality of one sentence and the pattern that gave it."""
     tail, kept = _tail_string(morphs)
     whole = " ".join(f"{m.form}/{m.tag}" for m in morphs)
@@ -255,9 +271,40 @@ _JOIN_FORMS = {"및", "ㆍ", "·", "또는", ",", "와", "과", "의"}
 
 
 # Head nouns that name a thing, not an actor ("다음 각 호의 사항은", "기준은").
-_NOT_ACTORS = {"사항", "내용", "기준", "절차", "방법", "기간", "범위", "요건", "대상", "금액",
-               "요율", "비용", "결과", "규정", "경우", "때", "것", "바", "정보", "자료", "법", "영",
-               "규칙", "이", "그", "조치", "업무", "행위", "권리", "기한", "효력", "계획"}
+_NOT_ACTORS = {
+    "사항",
+    "내용",
+    "기준",
+    "절차",
+    "방법",
+    "기간",
+    "범위",
+    "요건",
+    "대상",
+    "금액",
+    "요율",
+    "비용",
+    "결과",
+    "규정",
+    "경우",
+    "때",
+    "것",
+    "바",
+    "정보",
+    "자료",
+    "법",
+    "영",
+    "규칙",
+    "이",
+    "그",
+    "조치",
+    "업무",
+    "행위",
+    "권리",
+    "기한",
+    "효력",
+    "계획",
+}
 
 
 def _subject(text: str, morphs: list[Morph]) -> tuple[str, tuple[int, int] | None, str]:
@@ -266,15 +313,16 @@ def _subject(text: str, morphs: list[Morph]) -> tuple[str, tuple[int, int] | Non
     A phrase headed by 자/사람 after a relative clause ("…을 위반한 자는") is taken whole, so
     the duty-bearer reads as the law writes it.
     """
-    first_topic = next((m.start for m in morphs if m.tag == "JX" and m.form in ("은", "는")),
-                       len(text))
+    first_topic = next(
+        (m.start for m in morphs if m.tag == "JX" and m.form in ("은", "는")), len(text)
+    )
     for morph in morphs:
         if morph.form.startswith("누구") and morph.tag == "NP" and morph.start < first_topic:
             end = morph.end
-            rest = text[end:end + 3]
+            rest = text[end : end + 3]
             if rest.startswith("든지") or rest.startswith("도"):
                 stop = end + (2 if rest.startswith("든지") else 1)
-                return text[morph.start:stop], (morph.start, stop), "anyone"
+                return text[morph.start : stop], (morph.start, stop), "anyone"
     for wanted in ({"JX"}, {"JKS"}):
         for i, morph in enumerate(morphs):
             if morph.tag not in wanted or morph.form not in ("은", "는", "이", "가"):
@@ -285,8 +333,10 @@ def _subject(text: str, morphs: list[Morph]) -> tuple[str, tuple[int, int] | Non
                 if name is not None:
                     return name[0], name[1], "subject"
             j = i - 1
-            while j >= 0 and (morphs[j].tag in _NP_TAGS or (
-                    morphs[j].form in _JOIN_FORMS and j > 0 and morphs[j - 1].tag in _NP_TAGS)):
+            while j >= 0 and (
+                morphs[j].tag in _NP_TAGS
+                or (morphs[j].form in _JOIN_FORMS and j > 0 and morphs[j - 1].tag in _NP_TAGS)
+            ):
                 if morphs[j].form in ("경우", "때") and j < i - 1:
                     break  # "…한 경우 장관은": the phrase starts after 경우
                 j -= 1
@@ -301,13 +351,15 @@ def _subject(text: str, morphs: list[Morph]) -> tuple[str, tuple[int, int] | Non
             start = first.start
             if j >= 0 and morphs[j].tag == "ETM" and head.form in ("자", "사람", "者"):
                 start = _relative_clause_start(text, morphs, j)
-            phrase = text[start:head.end]
+            phrase = text[start : head.end]
             return phrase, (start, head.end), "subject"
     return "", None, ""
 
 
-_LABEL_RE = re.compile(r"^(?:제\d+조(?:의\d+)?(?:\([^)]*\))?\s*|[\u2460-\u2473]\s*|\d+\.\s*|"
-                       r"[가-힣]\.\s*|다만,\s*)+")
+_LABEL_RE = re.compile(
+    r"^(?:제\d+조(?:의\d+)?(?:\([^)]*\))?\s*|[\u2460-\u2473]\s*|\d+\.\s*|"
+    r"[가-힣]\.\s*|다만,\s*)+"
+)
 
 
 def _relative_clause_start(text: str, morphs: list[Morph], etm: int) -> int:
@@ -356,14 +408,14 @@ def _object_party(text: str, morphs: list[Morph], patterns: Patterns) -> str:
     for i, morph in enumerate(morphs):
         if morph.tag != "JKB" or morph.form not in ("에게", "에"):
             continue
-        if morph.form == "에" and not text[morph.end:morph.end + 4].startswith(("대하", " 대하")):
+        if morph.form == "에" and not text[morph.end : morph.end + 4].startswith(("대하", " 대하")):
             continue
         j = i - 1
         while j >= 0 and (morphs[j].tag in _NP_TAGS or morphs[j].form in ("및", "ㆍ", "또는")):
             j -= 1
         if j == i - 1:
             continue
-        phrase = text[morphs[j + 1].start:morphs[i - 1].end]
+        phrase = text[morphs[j + 1].start : morphs[i - 1].end]
         if actor_type(phrase, patterns) in (ActorType.PRIVATE, ActorType.ANYONE):
             return phrase
     return ""
@@ -382,7 +434,7 @@ def tag_doc(doc: Doc, patterns: Patterns | None = None) -> ClauseTag:
     sents = []
     for start, end, sent_morphs in sentences(text, morphs):
         mod, pid, pred = sentence_modality(sent_morphs, patterns)
-        proviso = text[start:start + 3].startswith("다만")
+        proviso = text[start : start + 3].startswith("다만")
         sents.append((SentenceTag(start, end, mod, pid, pred, proviso), sent_morphs))
     main = [s for s in sents if not s[0].proviso]
     modal_main = next((s for s in main if s[0].modality is not Modality.NONE), None)
@@ -391,14 +443,24 @@ def tag_doc(doc: Doc, patterns: Patterns | None = None) -> ClauseTag:
     proviso = next((s for s in sents if s[0].proviso), None)
     evidence: list[Evidence] = []
     if modal_main is None:
-        return ClauseTag(Tag.NEUTRAL, Modality.NONE, None, "", ActorType.NONE, "",
-                         tuple(s for s, _ in sents), (), "TAG-EMPTY")
+        return ClauseTag(
+            Tag.NEUTRAL,
+            Modality.NONE,
+            None,
+            "",
+            ActorType.NONE,
+            "",
+            tuple(s for s, _ in sents),
+            (),
+            "TAG-EMPTY",
+        )
     sentence, sent_morphs = modal_main
     modality = sentence.modality
     if sentence.predicate and sentence.pattern:
-        evidence.append(Evidence(*sentence.predicate, f"modality:{modality.value}",
-                                 sentence.pattern))
-    actor, actor_span, how = _subject(text, [m for m in sent_morphs])
+        evidence.append(
+            Evidence(*sentence.predicate, f"modality:{modality.value}", sentence.pattern)
+        )
+    actor, actor_span, how = _subject(text, list(sent_morphs))
     kind = ActorType.ANYONE if how == "anyone" else actor_type(actor, patterns)
     if actor_span:
         evidence.append(Evidence(*actor_span, f"actor:{kind.value}", "ACTOR-SUBJECT"))
@@ -449,17 +511,30 @@ def predicate_heads(morphs: list[Morph]) -> list[tuple[Morph, bool, bool]]:
             continue
         while j < n and morphs[j].tag in ("EP", "VX", "XSV"):
             j += 1
-        if j + 2 < n and morphs[j].tag == "ETM" and morphs[j + 1].form == "수" and \
-                morphs[j + 2].tag == "VA":
+        if (
+            j + 2 < n
+            and morphs[j].tag == "ETM"
+            and morphs[j + 1].form == "수"
+            and morphs[j + 2].tag == "VA"
+        ):
             j += 3  # …할 수 있다 / 없다
-        if j + 1 < n and morphs[j].tag == "EC" and morphs[j].form in ("어야", "아야", "여야") \
-                and morphs[j + 1].tag == "VX":
+        if (
+            j + 1 < n
+            and morphs[j].tag == "EC"
+            and morphs[j].form in ("어야", "아야", "여야")
+            and morphs[j + 1].tag == "VX"
+        ):
             j += 2  # …하여야 한다
         if j >= n:
             continue
         end = morphs[j]
-        if end.tag == "EC" and end.form in ("게", "도록") and j + 1 < n and \
-                morphs[j + 1].form == "하" and morphs[j + 1].tag in ("VV", "VX"):
+        if (
+            end.tag == "EC"
+            and end.form in ("게", "도록")
+            and j + 1 < n
+            and morphs[j + 1].form == "하"
+            and morphs[j + 1].tag in ("VV", "VX")
+        ):
             # "…에게 제출하게 하다", "시정하도록 하다": the actor makes someone else act.
             causative.add(id(morph))
             j += 2
@@ -503,7 +578,7 @@ def _purpose_nouns(morphs: list[Morph]) -> list[Morph]:
     nouns: list[Morph] = []
     for i, morph in enumerate(morphs):
         if morph.form == "위하" and morph.tag == "VV":
-            window = morphs[max(0, i - 6):i]
+            window = morphs[max(0, i - 6) : i]
             nouns.extend(m for m in window if m.tag == "NNG")
     return nouns
 
@@ -536,8 +611,7 @@ def _delegated_term(text: str, morphs: list[Morph], patterns: Patterns) -> dict:
     return {"delegated_definition": True, "best_term": best}
 
 
-def _features(text: str, morphs: list[Morph], patterns: Patterns,
-              evidence: list[Evidence]) -> dict:
+def _features(text: str, morphs: list[Morph], patterns: Patterns, evidence: list[Evidence]) -> dict:
     """What the main sentence does: predicate classes, burdens and sanctions it mentions."""
     heads = predicate_heads(morphs)
     classes: dict[str, float] = {"regulate": 0.0, "promote": 0.0, "administer": 0.0}
@@ -545,16 +619,18 @@ def _features(text: str, morphs: list[Morph], patterns: Patterns,
         if causes:
             # Making someone else submit, report or correct is a power over them.
             classes["regulate"] += 2.0 if final else 1.0
-            evidence.append(Evidence(morph.start, morph.end, "predicate:causative",
-                                     "PRED-CAUSATIVE"))
+            evidence.append(
+                Evidence(morph.start, morph.end, "predicate:causative", "PRED-CAUSATIVE")
+            )
             continue
         for kind in classes:
             if morph.form in patterns.predicates[kind]:
                 # Procedural verbs are weak evidence: "지정하여 지원한다" is about support.
                 weight = 2.0 if final else 1.0
                 classes[kind] += weight / 2 if kind == "administer" else weight
-                evidence.append(Evidence(morph.start, morph.end, f"predicate:{kind}",
-                                         f"PRED-{kind.upper()}"))
+                evidence.append(
+                    Evidence(morph.start, morph.end, f"predicate:{kind}", f"PRED-{kind.upper()}")
+                )
                 break
     for morph in _purpose_nouns(morphs):
         if morph.form in patterns.predicates["promote"]:
@@ -572,18 +648,24 @@ def _features(text: str, morphs: list[Morph], patterns: Patterns,
     goal_nouns = {m.form for m in _purpose_nouns(morphs)} | _object_nouns(morphs)
     protective = bool(goal_nouns & patterns.predicates["protect"])
     industrial = bool(goal_nouns & patterns.predicates["industry"])
-    return {"classes": classes, "best": best, "burden": bool(burden), "sanction": bool(sanction),
-            "protective": protective and not industrial,
-            "civil": bool({m.form for m in morphs} & patterns.predicates["civil"]),
-            **_delegated_term(text, morphs, patterns),
-            "heads": [h[0].form for h in heads]}
+    return {
+        "classes": classes,
+        "best": best,
+        "burden": bool(burden),
+        "sanction": bool(sanction),
+        "protective": protective and not industrial,
+        "civil": bool({m.form for m in morphs} & patterns.predicates["civil"]),
+        **_delegated_term(text, morphs, patterns),
+        "heads": [h[0].form for h in heads],
+    }
 
 
 def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
     """The tag from modality, the actor's type and what the predicate does (DOMAIN.md §6–7)."""
     best = f["best"]
-    if modality is Modality.SANCTION or (f["sanction"] and not (
-            actor is ActorType.STATE and best in ("promote", "administer"))):
+    if modality is Modality.SANCTION or (
+        f["sanction"] and not (actor is ActorType.STATE and best in ("promote", "administer"))
+    ):
         return Tag.REGULATION, "TAG-SANCTION"
     if modality is Modality.DEFINITION and f["delegated_definition"]:
         # A decree filling "대통령령으로 정하는 X" takes the side of the clause it fills:
@@ -594,16 +676,21 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
     if modality in (Modality.DEFINITION, Modality.DELEGATION):
         return Tag.NEUTRAL, f"TAG-{modality.name}"
     if modality is Modality.DEEMING:
-        return (Tag.REGULATION, "TAG-DEEMING-BURDEN") if f["burden"] or best == "regulate" \
+        return (
+            (Tag.REGULATION, "TAG-DEEMING-BURDEN")
+            if f["burden"] or best == "regulate"
             else (Tag.NEUTRAL, "TAG-DEEMING")
+        )
     if modality is Modality.EXEMPTION:
-        return (Tag.PROMOTION, "TAG-EXEMPTION-BENEFIT") if best == "promote" else (
-            Tag.NEUTRAL, "TAG-EXEMPTION")
+        return (
+            (Tag.PROMOTION, "TAG-EXEMPTION-BENEFIT")
+            if best == "promote"
+            else (Tag.NEUTRAL, "TAG-EXEMPTION")
+        )
     if actor in (ActorType.PRIVATE, ActorType.ANYONE):
         if modality is Modality.NONE and f["civil"]:
             return Tag.NEUTRAL, "TAG-PRIVATE-CIVIL"
-        if modality in (Modality.OBLIGATION, Modality.PROHIBITION, Modality.EFFORT,
-                        Modality.NONE):
+        if modality in (Modality.OBLIGATION, Modality.PROHIBITION, Modality.EFFORT, Modality.NONE):
             # "…하여야 한다" and plain "…공표한다" / "…업무를 수행한다" said of a private
             # party both state what it must do.
             return Tag.REGULATION, "TAG-PRIVATE-DUTY"

@@ -37,7 +37,9 @@ def _postgres_available() -> str | None:
         with psycopg.connect(url, connect_timeout=3):
             return None
     except Exception as exc:  # noqa: BLE001 - any failure means "not here"
-        return f"PostgreSQL at {PG_URL} is not reachable ({type(exc).__name__}); set LAWCHECK_TEST_PG"
+        return (
+            f"PostgreSQL at {PG_URL} is not reachable ({type(exc).__name__}); set LAWCHECK_TEST_PG"
+        )
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -15,7 +15,10 @@ from lawcheck.testing import PROJECT_ROOT
 def lawcheck(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "lawcheck.cli", *args],
-        capture_output=True, text=True, cwd=cwd or PROJECT_ROOT, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=cwd or PROJECT_ROOT,
+        timeout=300,
     )
 
 
@@ -67,7 +70,9 @@ def test_cli_errors_exit_2_with_a_reason(db, args, words):
 
 def test_cli_import_reports_broken_file(db, tmp_path):
     bad = tmp_path / "broken.json"
-    bad.write_text('{"result": "사용자 정보 검증에 실패하였습니다.", "msg": "..."}', encoding="utf-8")
+    bad.write_text(
+        '{"result": "사용자 정보 검증에 실패하였습니다.", "msg": "..."}', encoding="utf-8"
+    )
     result = lawcheck("import", str(bad), "--db", db, "--format", "json")
     assert result.returncode == 2
     failed = json.loads(result.stdout)["failed"]
@@ -86,9 +91,23 @@ def test_cli_fetch_from_replay_server_then_import(tmp_path, shared):
     db = f"sqlite:///{tmp_path / 'fetch.db'}"
     env = dict(os.environ, LAWCHECK_OC=oc)
     with ReplayServer(shared) as server:
-        args = [sys.executable, "-m", "lawcheck.cli", "fetch", "--base-url", server.base_url,
-                "--law", "014820", "--out", str(out), "--db", db, "--format", "json",
-                "--no-delegated"]
+        args = [
+            sys.executable,
+            "-m",
+            "lawcheck.cli",
+            "fetch",
+            "--base-url",
+            server.base_url,
+            "--law",
+            "014820",
+            "--out",
+            str(out),
+            "--db",
+            db,
+            "--format",
+            "json",
+            "--no-delegated",
+        ]
         first = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300)
         second = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300)
     assert first.returncode == 0, first.stderr + first.stdout

@@ -228,9 +228,7 @@ def test_fetch_law_body_is_what_the_server_sent(client, server, mst):
 
 def test_fetch_law_body_json_and_by_id(client, shared):
     decree = client.law_body(law_id="015032", target="eflaw", fmt="JSON")
-    assert (
-        decree.body == (shared / "corpus/raw/json/ai_basic_act_decree_36580.json").read_bytes()
-    )
+    assert decree.body == (shared / "corpus/raw/json/ai_basic_act_decree_36580.json").read_bytes()
     converted = json.loads(client.law_body(mst="283839", fmt="JSON").body)
     assert converted["법령"]["기본정보"]["법령ID"] == "011357"
     assert (
@@ -242,8 +240,7 @@ def test_fetch_law_body_json_and_by_id(client, shared):
 def test_fetch_eflaw_article_by_mst_and_date(client, shared):
     raw = client.law_body(mst="283839", target="eflaw", ef_yd="20260911", jo="002900")
     assert (
-        raw.body
-        == (shared / "lawapi/samples/lawService_eflaw_xml_pipa_JO002900.xml").read_bytes()
+        raw.body == (shared / "lawapi/samples/lawService_eflaw_xml_pipa_JO002900.xml").read_bytes()
     )
 
 

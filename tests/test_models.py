@@ -61,16 +61,27 @@ def test_models_ref_contains():
     subitem=st.none() | st.sampled_from(list("가나다라마바사아자차카타파하")),
 )
 def test_models_ref_round_trip_generated(article, branch, paragraph, item, item_branch, subitem):
-    ref = ClauseRef(article=article, article_branch=branch, paragraph=paragraph, item=item,
-                    item_branch=item_branch if item else 0, subitem=subitem if item else None)
+    ref = ClauseRef(
+        article=article,
+        article_branch=branch,
+        paragraph=paragraph,
+        item=item,
+        item_branch=item_branch if item else 0,
+        subitem=subitem if item else None,
+    )
     assert ClauseRef.parse(str(ref)) == ref
 
 
 @pytest.mark.parametrize(
     ("kind", "level"),
-    [("법률", LawLevel.STATUTE), ("대통령령", LawLevel.DECREE), ("총리령", LawLevel.RULE),
-     ("과학기술정보통신부령", LawLevel.RULE), ("헌법", LawLevel.CONSTITUTION),
-     ("대법원규칙", LawLevel.OTHER)],
+    [
+        ("법률", LawLevel.STATUTE),
+        ("대통령령", LawLevel.DECREE),
+        ("총리령", LawLevel.RULE),
+        ("과학기술정보통신부령", LawLevel.RULE),
+        ("헌법", LawLevel.CONSTITUTION),
+        ("대법원규칙", LawLevel.OTHER),
+    ],
 )
 def test_models_law_level_from_kind(kind, level):
     assert LawLevel.from_kind(kind) is level

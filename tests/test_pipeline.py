@@ -22,9 +22,17 @@ def test_pipeline_analyse_tags_every_clause_and_reuses_the_cache(db_url, corpus_
         by_ref = {c.ref: tags[c.id] for c in clauses_of(session, version.id)}
     assert len(tags) == first.clauses
     tag, cache = by_ref["제31조제1항"]
-    assert (tag.tag, tag.modality, cache.duty_bearer) == ("regulation", "obligation", "인공지능사업자")
+    assert (tag.tag, tag.modality, cache.duty_bearer) == (
+        "regulation",
+        "obligation",
+        "인공지능사업자",
+    )
     item, _ = by_ref["제43조제1항제1호"]
-    assert (item.tag, item.modality, item.inherited_from) == ("regulation", "sanction", "제43조제1항")
+    assert (item.tag, item.modality, item.inherited_from) == (
+        "regulation",
+        "sanction",
+        "제43조제1항",
+    )
 
 
 def test_pipeline_reimport_with_one_changed_article_analyses_one_text(db_url, tmp_path, corpus_dir):
@@ -34,8 +42,10 @@ def test_pipeline_reimport_with_one_changed_article_analyses_one_text(db_url, tm
     analyse_database(engine)
     changed = tmp_path / "ai.md"
     text = source.read_text(encoding="utf-8")
-    changed.write_text(text.replace("국민의 삶의 질 향상과 국가경쟁력을", "국민의 삶의 질과 국가경쟁력을", 1),
-                       encoding="utf-8")
+    changed.write_text(
+        text.replace("국민의 삶의 질 향상과 국가경쟁력을", "국민의 삶의 질과 국가경쟁력을", 1),
+        encoding="utf-8",
+    )
     import_paths([changed], engine)  # same version, another source: rows replaced
     report = analyse_database(engine)
     assert report.analysed == 1
@@ -49,18 +59,29 @@ def test_pipeline_analyse_stores_references_definitions_and_sanction_links(db_ur
     from lawcheck.store import DefinitionRow, ReferenceRow, SanctionLinkRow
 
     engine = get_engine(db_url)
-    import_paths([corpus_dir / "raw/xml/ai_basic_act_21311.xml",
-                  corpus_dir / "raw/json/ai_basic_act_decree_36580.json"], engine)
+    import_paths(
+        [
+            corpus_dir / "raw/xml/ai_basic_act_21311.xml",
+            corpus_dir / "raw/json/ai_basic_act_decree_36580.json",
+        ],
+        engine,
+    )
     report = analyse_database(engine)
     assert report.references > 500 and report.definitions > 30 and report.sanction_links >= 5
     with Session(engine) as session:
-        decree_ref = session.exec(select(ReferenceRow).where(
-            ReferenceRow.law_id == "015032", ReferenceRow.target_law_id == "014820",
-            ReferenceRow.status == "resolved")).first()
-        terms = set(session.exec(select(DefinitionRow.term).where(
-            DefinitionRow.law_id == "014820")).all())
-        link = session.exec(select(SanctionLinkRow).where(
-            SanctionLinkRow.from_ref == "제43조제1항제1호")).one()
+        decree_ref = session.exec(
+            select(ReferenceRow).where(
+                ReferenceRow.law_id == "015032",
+                ReferenceRow.target_law_id == "014820",
+                ReferenceRow.status == "resolved",
+            )
+        ).first()
+        terms = set(
+            session.exec(select(DefinitionRow.term).where(DefinitionRow.law_id == "014820")).all()
+        )
+        link = session.exec(
+            select(SanctionLinkRow).where(SanctionLinkRow.from_ref == "제43조제1항제1호")
+        ).one()
     assert decree_ref is not None  # 법 제N조 in the decree resolves to the Act
     assert {"인공지능", "고영향 인공지능", "인공지능사업자", "국가기관등"} <= terms
     assert (link.kind, link.target_ref) == ("fine", "제31조제1항")

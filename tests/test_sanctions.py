@@ -16,8 +16,10 @@ def ai_act_links(corpus_dir):
     references = references_of(law, LawIndex.from_laws([law]))
     sanction = {"제42조", "제43조제1항", "제43조제1항제1호", "제43조제1항제2호", "제43조제1항제3호"}
     modality = {str(c.ref): "sanction" if str(c.ref) in sanction else "none" for c in law.clauses()}
-    return {(link.from_ref, link.kind, link.target_ref) for link in
-            sanction_links(law, references, modality)}
+    return {
+        (link.from_ref, link.kind, link.target_ref)
+        for link in sanction_links(law, references, modality)
+    }
 
 
 @pytest.mark.parametrize(
@@ -27,7 +29,11 @@ def ai_act_links(corpus_dir):
         ("제43조제1항제1호", "fine", "제31조제1항"),
         ("제43조제1항제2호", "fine", "제36조제1항"),
         ("제43조제1항제3호", "fine", "제40조제3항"),
-        ("제40조제3항", "corrective", None),  # "이 법을 위반한 사실이 있다고 인정되면 … 명할 수 있다"
+        (
+            "제40조제3항",
+            "corrective",
+            None,
+        ),  # "이 법을 위반한 사실이 있다고 인정되면 … 명할 수 있다"
     ],
 )
 def test_sanctions_ai_act_links(ai_act_links, link):

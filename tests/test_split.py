@@ -35,7 +35,10 @@ def test_split_ai_basic_act_xml_counts(corpus_dir):
     assert law.counts["subitems"] == 13
     assert law.counts["addenda"] == 3
     assert "unparsed" not in law.counts
-    assert [d.text for d in law.divisions][:2] == ["제1장 총칙", "제2장 인공지능의 건전한 발전과 신뢰 기반 조성을 위한 추진체계"]
+    assert [d.text for d in law.divisions][:2] == [
+        "제1장 총칙",
+        "제2장 인공지능의 건전한 발전과 신뢰 기반 조성을 위한 추진체계",
+    ]
 
 
 def test_split_ai_basic_act_xml_and_markdown_are_identical(corpus_dir):
@@ -43,8 +46,12 @@ def test_split_ai_basic_act_xml_and_markdown_are_identical(corpus_dir):
     md = _law(corpus_dir / AI_ACT_MD)
 
     def articles(law):
-        return [(str(c.ref), c.kind, c.text, c.start, c.end, str(c.parent))
-                for b in law.blocks if b.kind is BlockKind.ARTICLE for c in b.clauses]
+        return [
+            (str(c.ref), c.kind, c.text, c.start, c.end, str(c.parent))
+            for b in law.blocks
+            if b.kind is BlockKind.ARTICLE
+            for c in b.clauses
+        ]
 
     assert articles(xml) == articles(md)
     assert [b.division for b in xml.blocks] == [b.division for b in md.blocks]
@@ -167,22 +174,29 @@ def test_split_parts_proviso_and_latter(corpus_dir):
     law = _law(corpus_dir / AI_ACT_XML)
     block = next(b for b in law.blocks if str(b.ref) == "제7조")
     clause = law.find("제7조제2항")
-    labels = {p.label: block.text[p.start:p.end] for p in clause.parts}
+    labels = {p.label: block.text[p.start : p.end] for p in clause.parts}
     assert labels["후단"].startswith("이 경우 제4항제4호에 따른 위원이")
     assert labels["전단"].endswith("위원으로 구성한다.")
     lead = law.find("제7조제4항")
     assert {p.label for p in lead.parts} == {"각 호 외의 부분"}
-    assert any(block.text[n.start:n.end] == "<개정 2026.1.20>" for n in clause.notes)
+    assert any(block.text[n.start : n.end] == "<개정 2026.1.20>" for n in clause.notes)
 
 
 @pytest.mark.parametrize(
     ("content", "error", "words"),
     [
-        ("<?xml version='1.0'?><법령><기본정보><법령ID>1</법령ID>".encode(), ImportError_, "malformed XML"),
-        ('{"Law": "일치하는 법령이 없습니다."}'.encode(), ImportError_, "\"법령\""),
-        ("<Response><result>사용자 정보 검증에 실패하였습니다.</result></Response>".encode(),
-         ImportError_, "<Response>"),
-        ("plain text".encode(), UnknownFormatError, "not a law.go.kr"),
+        (
+            "<?xml version='1.0'?><법령><기본정보><법령ID>1</법령ID>".encode(),
+            ImportError_,
+            "malformed XML",
+        ),
+        ('{"Law": "일치하는 법령이 없습니다."}'.encode(), ImportError_, '"법령"'),
+        (
+            "<Response><result>사용자 정보 검증에 실패하였습니다.</result></Response>".encode(),
+            ImportError_,
+            "<Response>",
+        ),
+        (b"plain text", UnknownFormatError, "not a law.go.kr"),
         ("---\n제목: x\n---\n".encode(), ImportError_, "법령ID"),
     ],
 )

@@ -64,8 +64,9 @@ def test_store_versions_coexist_and_keys_survive(db_url, corpus_dir):
         oldest = find_version(session, "014820", version="20676")
         assert newest.promulgation_no == "21311"
         # The same key addresses the same provision in every version.
-        rows = session.exec(select(ClauseRow).where(ClauseRow.law_id == "014820",
-                                                    ClauseRow.ref == "제31조제1항")).all()
+        rows = session.exec(
+            select(ClauseRow).where(ClauseRow.law_id == "014820", ClauseRow.ref == "제31조제1항")
+        ).all()
         assert {r.version_id for r in rows} == {v.id for v in versions}
         assert "제3조제5항" in {r.ref for r in clauses_of(session, newest.id)}
         assert "제3조제5항" not in {r.ref for r in clauses_of(session, oldest.id)}
@@ -75,8 +76,10 @@ def test_store_same_version_from_another_source_replaces_rows(db_url, tmp_path, 
     engine = get_engine(db_url)
     source = corpus_dir / "raw/text/ai_basic_act_21311.md"
     edited = tmp_path / "ai.md"
-    edited.write_text(source.read_text(encoding="utf-8").replace("목적으로 한다.", "목적으로 한다. ", 1),
-                      encoding="utf-8")
+    edited.write_text(
+        source.read_text(encoding="utf-8").replace("목적으로 한다.", "목적으로 한다. ", 1),
+        encoding="utf-8",
+    )
     import_paths([source], engine)
     report = import_paths([edited], engine)
     assert [r.status for _, r in report.saved] == ["updated"]

@@ -20,10 +20,12 @@ def _modality(text: str):
 
 EXAMPLES = [
     pytest.param(p.id, text, True, id=f"{p.id}-match-{i}")
-    for p in PATTERNS.modality for i, text in enumerate(p.must_match)
+    for p in PATTERNS.modality
+    for i, text in enumerate(p.must_match)
 ] + [
     pytest.param(p.id, text, False, id=f"{p.id}-nomatch-{i}")
-    for p in PATTERNS.modality for i, text in enumerate(p.must_not_match)
+    for p in PATTERNS.modality
+    for i, text in enumerate(p.must_not_match)
 ]
 
 
@@ -36,31 +38,63 @@ def test_tag_pattern_examples(pattern_id, text, should):
 @pytest.mark.parametrize(
     ("text", "tag", "modality", "bearer", "actor"),
     [
-        ("① 인공지능사업자는 고영향 인공지능을 이용한 제품 또는 서비스를 제공하려는 경우 제품 또는 서비스가 "
-         "고영향 인공지능에 기반하여 운용된다는 사실을 이용자에게 사전에 고지하여야 한다.",
-         Tag.REGULATION, Modality.OBLIGATION, "인공지능사업자", ActorType.PRIVATE),
-        ("③ 국가 및 지방자치단체는 인공지능사업자의 창의정신을 존중하고, 안전한 인공지능 이용환경의 조성을 "
-         "위하여 노력하여야 한다.", Tag.PROMOTION, Modality.EFFORT, "국가 및 지방자치단체", ActorType.STATE),
-        ("② 과학기술정보통신부장관은 인공지능사업자가 이 법을 위반한 사실을 발견한 경우 해당 인공지능사업자에게 "
-         "위반행위의 중지나 시정을 위하여 필요한 조치를 명할 수 있다.",
-         Tag.REGULATION, Modality.PERMISSION, "과학기술정보통신부장관", ActorType.STATE),
-        ("제1조(목적) 이 법은 인공지능의 건전한 발전과 신뢰 기반 조성에 필요한 기본적인 사항을 규정함으로써 "
-         "국민의 권익과 존엄성을 보호하고 국가경쟁력을 강화하는 데 이바지함을 목적으로 한다.",
-         Tag.NEUTRAL, Modality.NONE, "", ActorType.NONE),
-        ("누구든지 정당한 권한 없이 개인정보를 처리하여서는 아니 된다.",
-         Tag.REGULATION, Modality.PROHIBITION, "누구든지", ActorType.ANYONE),
+        (
+            "① 인공지능사업자는 고영향 인공지능을 이용한 제품 또는 서비스를 제공하려는 경우 제품 또는 서비스가 "
+            "고영향 인공지능에 기반하여 운용된다는 사실을 이용자에게 사전에 고지하여야 한다.",
+            Tag.REGULATION,
+            Modality.OBLIGATION,
+            "인공지능사업자",
+            ActorType.PRIVATE,
+        ),
+        (
+            "③ 국가 및 지방자치단체는 인공지능사업자의 창의정신을 존중하고, 안전한 인공지능 이용환경의 조성을 "
+            "위하여 노력하여야 한다.",
+            Tag.PROMOTION,
+            Modality.EFFORT,
+            "국가 및 지방자치단체",
+            ActorType.STATE,
+        ),
+        (
+            "② 과학기술정보통신부장관은 인공지능사업자가 이 법을 위반한 사실을 발견한 경우 해당 인공지능사업자에게 "
+            "위반행위의 중지나 시정을 위하여 필요한 조치를 명할 수 있다.",
+            Tag.REGULATION,
+            Modality.PERMISSION,
+            "과학기술정보통신부장관",
+            ActorType.STATE,
+        ),
+        (
+            "제1조(목적) 이 법은 인공지능의 건전한 발전과 신뢰 기반 조성에 필요한 기본적인 사항을 규정함으로써 "
+            "국민의 권익과 존엄성을 보호하고 국가경쟁력을 강화하는 데 이바지함을 목적으로 한다.",
+            Tag.NEUTRAL,
+            Modality.NONE,
+            "",
+            ActorType.NONE,
+        ),
+        (
+            "누구든지 정당한 권한 없이 개인정보를 처리하여서는 아니 된다.",
+            Tag.REGULATION,
+            Modality.PROHIBITION,
+            "누구든지",
+            ActorType.ANYONE,
+        ),
     ],
 )
 def test_tag_real_clauses(text, tag, modality, bearer, actor):
     result = tag_doc(get_pipeline()(text))
     assert (result.tag, result.modality, result.duty_bearer, result.actor_type) == (
-        tag, modality, bearer, actor)
+        tag,
+        modality,
+        bearer,
+        actor,
+    )
     assert result.evidence
 
 
 def test_tag_proviso_modality_is_separate():
-    text = ("① 개인정보처리자는 정보주체의 동의를 받아 개인정보를 수집할 수 있다. 다만, 다른 법률에 특별한 "
-            "규정이 있는 경우에는 동의를 받지 아니하여도 된다.")
+    text = (
+        "① 개인정보처리자는 정보주체의 동의를 받아 개인정보를 수집할 수 있다. 다만, 다른 법률에 특별한 "
+        "규정이 있는 경우에는 동의를 받지 아니하여도 된다."
+    )
     result = tag_doc(get_pipeline()(text))
     assert result.modality is Modality.PERMISSION
     assert result.proviso_modality is not None
