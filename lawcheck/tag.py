@@ -270,6 +270,19 @@ _NP_TAGS = {"NNG", "NNP", "NNB", "NR", "SN", "XSN", "XPN", "SL", "SH", "NP"}
 _JOIN_FORMS = {"및", "ㆍ", "·", "또는", ",", "와", "과", "의"}
 
 
+def _final_clause(morphs: list[Morph]) -> list[Morph]:
+    """The morphemes of the sentence's last clause: after the last "…하며," / "…하고,".
+
+    In "장관은 자료를 요청할 수 있으며, 요청을 받은 자는 이에 따라야 한다" the final predicate
+    (따라야 한다) belongs to "요청을 받은 자", not to the minister.
+    """
+    for i in range(len(morphs) - 2, 0, -1):
+        if morphs[i].tag == "EC" and morphs[i].form in ("며", "으며", "고") and \
+                morphs[i + 1].tag == "SP":
+            return morphs[i + 2:]
+    return morphs
+
+
 # Head nouns that name a thing, not an actor ("다음 각 호의 사항은", "기준은").
 _NOT_ACTORS = {
     "사항",
@@ -403,22 +416,33 @@ def actor_type(actor: str, patterns: Patterns) -> ActorType:
     return ActorType.NONE
 
 
-def _object_party(text: str, morphs: list[Morph], patterns: Patterns) -> str:
-    """The party a state actor acts upon: 'X에게' / 'X에 대하여' with a private head noun."""
+def _object_party(text: str, morphs: list[Morph], patterns: Patterns) -> tuple[str, ActorType]:
+    """The party an action is directed at: 'X에게' / 'X에 대하여', and its type.
+
+    A private party wins over a state one ("사업자 또는 관계기관에게"): a state power over
+    anyone private is regulation, a request to other state bodies is not.
+    """
+    found: tuple[str, ActorType] = ("", ActorType.NONE)
     for i, morph in enumerate(morphs):
         if morph.tag != "JKB" or morph.form not in ("에게", "에"):
             continue
-        if morph.form == "에" and not text[morph.end : morph.end + 4].startswith(("대하", " 대하")):
+        if morph.form == "에" and not text[morph.end : morph.end + 4].startswith(
+            ("대하", " 대하")
+        ):
             continue
         j = i - 1
-        while j >= 0 and (morphs[j].tag in _NP_TAGS or morphs[j].form in ("및", "ㆍ", "또는")):
+        while j >= 0 and (morphs[j].tag in _NP_TAGS or morphs[j].form in ("및", "ㆍ", "또는",
+                                                                            ",", "의")):
             j -= 1
         if j == i - 1:
             continue
         phrase = text[morphs[j + 1].start : morphs[i - 1].end]
-        if actor_type(phrase, patterns) in (ActorType.PRIVATE, ActorType.ANYONE):
-            return phrase
-    return ""
+        kind = actor_type(phrase, patterns)
+        if kind in (ActorType.PRIVATE, ActorType.ANYONE):
+            return phrase, kind
+        if kind is ActorType.STATE and not found[0]:
+            found = (phrase, kind)
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -455,34 +479,73 @@ def tag_doc(doc: Doc, patterns: Patterns | None = None) -> ClauseTag:
             "TAG-EMPTY",
         )
     sentence, sent_morphs = modal_main
-    modality = sentence.modality
-    if sentence.predicate and sentence.pattern:
-        evidence.append(
-            Evidence(*sentence.predicate, f"modality:{modality.value}", sentence.pattern)
-        )
-    actor, actor_span, how = _subject(text, list(sent_morphs))
-    kind = ActorType.ANYONE if how == "anyone" else actor_type(actor, patterns)
-    if actor_span:
-        evidence.append(Evidence(*actor_span, f"actor:{kind.value}", "ACTOR-SUBJECT"))
-    features = _features(text, sent_morphs, patterns, evidence)
-    features["object"] = _object_party(text, sent_morphs, patterns)
-    tag, rule = _decide(modality, kind, features)
+    decision = _sentence_decision(text, sentence, sent_morphs, patterns)
+    tag, rule = decision.tag, decision.rule
+    evidence = list(decision.evidence)
+    if tag is Tag.NEUTRAL:
+        # A later sentence or the 단서 may put a duty on a private party ("이 경우 요청받은
+        # 자는 이에 따라야 한다", "다만, … 포함하여야 한다"): the clause regulates.
+        for other, other_morphs in sents:
+            if other is sentence or other.modality not in (Modality.OBLIGATION,
+                                                           Modality.PROHIBITION):
+                continue
+            second = _sentence_decision(text, other, other_morphs, patterns)
+            if second.tag is Tag.REGULATION and second.actor_type in (ActorType.PRIVATE,
+                                                                     ActorType.ANYONE):
+                tag, rule = Tag.REGULATION, "TAG-LATER-SENTENCE-DUTY"
+                evidence.extend(second.evidence)
+                break
     # The decision itself is evidence: which rule fired, over which sentence.
     evidence.append(Evidence(sentence.start, sentence.end, f"decision:{tag.value}", rule))
     regulated = ""
     if tag is Tag.REGULATION:
-        regulated = actor if kind in (ActorType.PRIVATE, ActorType.ANYONE) else features["object"]
+        regulated = (decision.actor if decision.actor_type in (ActorType.PRIVATE,
+                                                               ActorType.ANYONE)
+                     else decision.object_party)
     return ClauseTag(
         tag=tag,
-        modality=modality,
+        modality=sentence.modality,
         proviso_modality=proviso[0].modality if proviso else None,
-        duty_bearer=actor,
-        actor_type=kind,
+        duty_bearer=decision.actor,
+        actor_type=decision.actor_type,
         regulated_party=regulated,
         sentences=tuple(s for s, _ in sents),
         evidence=tuple(evidence),
         rule=rule,
     )
+
+
+@dataclass(frozen=True)
+class _Decision:
+    tag: Tag
+    rule: str
+    actor: str
+    actor_type: ActorType
+    object_party: str
+    evidence: tuple[Evidence, ...]
+
+
+def _sentence_decision(
+    text: str, sentence: SentenceTag, morphs: list[Morph], patterns: Patterns
+) -> _Decision:
+    """Tag one sentence from its modality, its actor and what its predicate does."""
+    evidence: list[Evidence] = []
+    if sentence.predicate and sentence.pattern:
+        evidence.append(
+            Evidence(*sentence.predicate, f"modality:{sentence.modality.value}", sentence.pattern)
+        )
+    actor, actor_span, how = _subject(text, _final_clause(morphs))
+    if not actor:
+        actor, actor_span, how = _subject(text, list(morphs))
+    kind = ActorType.ANYONE if how == "anyone" else actor_type(actor, patterns)
+    if actor_span:
+        evidence.append(Evidence(*actor_span, f"actor:{kind.value}", "ACTOR-SUBJECT"))
+    features = _features(text, morphs, patterns, evidence)
+    party, party_type = _object_party(text, morphs, patterns)
+    features["object"] = party
+    features["object_type"] = party_type
+    tag, rule = _decide(sentence.modality, kind, features)
+    return _Decision(tag, rule, actor, kind, party, tuple(evidence))
 
 
 _NOT_HEADS = {"위하", "따르", "관하", "대하", "의하", "통하", "인하", "비롯하", "불구하", "포함"}
@@ -704,9 +767,9 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
     if actor is ActorType.STATE:
         if modality is Modality.PROHIBITION:
             return Tag.NEUTRAL, "TAG-STATE-SELF-RESTRAINT"
+        if best == "regulate" and f["object_type"] is ActorType.STATE:
+            return Tag.NEUTRAL, "TAG-STATE-TO-STATE"  # requests and orders among state bodies
         if best == "regulate":
-            if f["object"] or actor_is_unaddressed(f):
-                return Tag.REGULATION, "TAG-STATE-POWER"
             return Tag.REGULATION, "TAG-STATE-POWER"
         if best == "promote" and f["protective"]:
             return Tag.NEUTRAL, "TAG-STATE-PROTECTIVE-POLICY"
@@ -723,7 +786,3 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
     if best == "promote" and modality is not Modality.NONE:
         return Tag.PROMOTION, "TAG-IMPERSONAL-SUPPORT"
     return Tag.NEUTRAL, "TAG-NO-ACTOR"
-
-
-def actor_is_unaddressed(f: dict) -> bool:
-    return not f["object"]
