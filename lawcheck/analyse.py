@@ -46,7 +46,7 @@ def _kiwi_class():
 class KiwiTokenizer:
     """A spaCy tokenizer backed by Kiwi; `doc.text` always equals the input text."""
 
-    def __init__(self, vocab: Vocab, user_dict: str | None = None, num_workers: int = 0):
+    def __init__(self, vocab: Vocab, user_dict: str | None = None, num_workers: int | None = None):
         self.vocab = vocab
         self.user_dict = user_dict
         self.num_workers = num_workers
@@ -56,7 +56,7 @@ class KiwiTokenizer:
     def kiwi(self):
         """The Kiwi analyser, created on first use (loading the model takes ~2 s)."""
         if self._kiwi is None:
-            kiwi = _kiwi_class()(num_workers=self.num_workers)
+            kiwi = _kiwi_class()(num_workers=self.num_workers)  # None: Kiwi's default
             if self.user_dict:
                 path = Path(self.user_dict)
                 if not path.is_file():
@@ -92,7 +92,8 @@ class KiwiTokenizer:
             token.lemma_ = "+".join(t.lemma or t.form for t in group)
             first = group[0].tag.split("-")[0]
             token.pos = TAG_MAP.get(_SEJONG_TO_SPACY.get(first, first), {POS: X})[POS]
-        doc.user_data["kiwi"] = [(t.form, t.tag, t.start, t.len) for t in tokens]
+        # Lists, not tuples: DocBin stores user_data as msgpack, which has no tuples.
+        doc.user_data["kiwi"] = [[t.form, t.tag, t.start, t.len] for t in tokens]
         return doc
 
 
@@ -161,7 +162,7 @@ def _segments(text: str, tokens) -> tuple[list[str], list[bool], list[list]]:
 
 
 @registry.tokenizers(TOKENIZER_NAME)
-def create_kiwi_tokenizer(user_dict: str | None = None, num_workers: int = 0):
+def create_kiwi_tokenizer(user_dict: str | None = None, num_workers: int | None = None):
     """spaCy registry entry: `[nlp.tokenizer] @tokenizers = "lawcheck.kiwi_tokenizer.v1"`."""
 
     def factory(nlp: Language) -> KiwiTokenizer:

@@ -46,8 +46,10 @@ class Patterns:
 
     modality: tuple[ModalityPattern, ...]
     actors: dict[str, tuple[re.Pattern, ...]]  # ActorType value -> regexes
+    actor_examples: dict[str, tuple[str, ...]]  # ActorType value -> strings of that type
     predicates: dict[str, frozenset[str]]  # regulate / promote / administer / sanction -> forms
     burden: tuple[re.Pattern, ...]  # morpheme-string regexes that put a burden on the actor
+    predicate_examples: dict  # regulate/promote/administer -> sentences; burden -> must/not
 
 
 def _load_yaml(path: Path) -> dict:
@@ -129,6 +131,15 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
         actors[kind.value] = tuple(
             _regex(v, path, f"{kind.value}[{j}]") for j, v in enumerate(values)
         )
+    actor_examples = actors_raw.get("examples")
+    if not isinstance(actor_examples, dict) or not all(
+        isinstance(actor_examples.get(k.value), list) and actor_examples.get(k.value)
+        for k in ActorType
+    ):
+        raise PatternFileError(
+            f"{path}: 'examples' must give a non-empty list for each of "
+            f"{', '.join(k.value for k in ActorType)}"
+        )
     path = directory / "predicates.yaml"
     raw_predicates = _load_yaml(path)
     predicates = {}
@@ -141,7 +152,24 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
     if not isinstance(burden_raw, list) or not burden_raw:
         raise PatternFileError(f"{path}: 'burden' must be a non-empty list of regexes")
     burden = tuple(_regex(v, path, f"burden[{j}]") for j, v in enumerate(burden_raw))
-    return Patterns(tuple(modality), actors, predicates, burden)
+    examples = raw_predicates.get("examples") or {}
+    missing = [k for k in ("regulate", "promote", "administer") if not examples.get(k)]
+    burden_examples = examples.get("burden") or {}
+    if missing or not burden_examples.get("must_match") or not burden_examples.get(
+        "must_not_match"
+    ):
+        raise PatternFileError(
+            f"{path}: 'examples' needs sentences for regulate, promote and administer and "
+            "burden.must_match / burden.must_not_match"
+        )
+    return Patterns(
+        tuple(modality),
+        actors,
+        {k: tuple(str(v) for v in values) for k, values in actor_examples.items()},
+        predicates,
+        burden,
+        examples,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -407,7 +435,8 @@ def _defined_name(text: str, morphs: list[Morph], close: int) -> tuple[str, tupl
 
 def actor_type(actor: str, patterns: Patterns) -> ActorType:
     """State, private or anyone, from the actor lexicon (rules/patterns/actors.yaml)."""
-    compact = re.sub(r"\s+", "", actor)
+    # "신용정보회사등", "국가기관등": a defined group is typed by its head noun.
+    compact = re.sub(r"등$", "", re.sub(r"\s+", "", actor))
     if not compact:
         return ActorType.NONE
     for kind in (ActorType.ANYONE, ActorType.STATE, ActorType.PRIVATE):
@@ -609,6 +638,7 @@ def predicate_heads(morphs: list[Morph]) -> list[tuple[Morph, bool, bool]]:
                 continue
             end = morphs[j]
         if end.tag == "EF" or (end.tag == "EC" and end.form in _CLAUSE_LINKS):
+            causes = id(morph) in causative
             if morph.tag == "VV" and morph.form in ("하", "세우", "펼치", "베풀"):
                 # A light verb: "지원을 할 수 있다" is about 지원.
                 obj = _light_verb_object(morphs, i)
@@ -620,7 +650,7 @@ def predicate_heads(morphs: list[Morph]) -> list[tuple[Morph, bool, bool]]:
             while k >= 1 and morphs[k].form in ("ㆍ", "·") and morphs[k - 1].tag == "NNG":
                 group.insert(0, morphs[k - 1])
                 k -= 2
-            heads.extend((m, end.tag == "EF", id(morph) in causative) for m in group)
+            heads.extend((m, end.tag == "EF", causes) for m in group)
     return heads
 
 

@@ -99,3 +99,47 @@ def test_tag_proviso_modality_is_separate():
     assert result.modality is Modality.PERMISSION
     assert result.proviso_modality is not None
     assert [s.proviso for s in result.sentences] == [False, True]
+
+
+ACTOR_EXAMPLES = [
+    pytest.param(kind, actor, id=f"{kind}-{actor}")
+    for kind, actors in PATTERNS.actor_examples.items()
+    for actor in actors
+]
+
+
+@pytest.mark.parametrize(("kind", "actor"), ACTOR_EXAMPLES)
+def test_tag_actor_lexicon_examples(kind, actor):
+    from lawcheck.tag import actor_type
+
+    assert actor_type(actor, PATTERNS).value == kind
+
+
+PREDICATE_EXAMPLES = [
+    pytest.param(kind, text, id=f"{kind}-{i}")
+    for kind in ("regulate", "promote", "administer")
+    for i, text in enumerate(PATTERNS.predicate_examples[kind])
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), PREDICATE_EXAMPLES)
+def test_tag_predicate_lexicon_examples(kind, text):
+    from lawcheck.tag import _features
+
+    doc = get_pipeline()(text)
+    assert _features(text, morphs_of(doc), PATTERNS, [])["best"] == kind
+
+
+BURDEN_EXAMPLES = [
+    pytest.param(text, should, id=f"burden-{'match' if should else 'nomatch'}-{i}")
+    for should, key in ((True, "must_match"), (False, "must_not_match"))
+    for i, text in enumerate(PATTERNS.predicate_examples["burden"][key])
+]
+
+
+@pytest.mark.parametrize(("text", "should"), BURDEN_EXAMPLES)
+def test_tag_burden_examples(text, should):
+    from lawcheck.tag import _features
+
+    doc = get_pipeline()(text)
+    assert _features(text, morphs_of(doc), PATTERNS, [])["burden"] is should
