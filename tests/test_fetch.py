@@ -62,7 +62,7 @@ def sleeps() -> Sleeps:
 @pytest.fixture
 def client(server: ReplayServer, sleeps: Sleeps) -> LawApiClient:
     with LawApiClient(
-        OC, server.base_url, timeout=0.4, retries=RETRIES, backoff=0.01, throttle=0, sleep=sleeps
+        OC, server.base_url, timeout=5, retries=RETRIES, backoff=0.01, throttle=0, sleep=sleeps
     ) as api:
         yield api
 
@@ -313,6 +313,8 @@ def test_fetch_fault_raises_typed_actionable_error(
     server.fault = fault
     server.slow_seconds = 1.0
     server.retry_after = "0"
+    if fault == "slow":
+        client.timeout = 0.4  # only the time-out case waits less than the slow answer
     with pytest.raises(FetchError) as info:
         fetch_and_save(client, store, call, fmt)
     exc = info.value
@@ -339,6 +341,8 @@ def test_fetch_transient_fault_is_retried_then_succeeds(
     caplog.set_level(logging.DEBUG)
     server.slow_seconds = 1.0
     server.retry_after = "0"
+    if fault == "slow":
+        client.timeout = 0.4
     server.queue_fault(fault, times=2)
     raw = client.law_body(mst="282791")
     assert raw.attempts == 3 and raw.body == server.data.law_xml("282791")
