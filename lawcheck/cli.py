@@ -478,6 +478,35 @@ def analyse_cmd(
     )
 
 
+@app.command("query")
+def query_cmd(
+    text: Annotated[str, typer.Argument(help='The task in Korean, e.g. "CCTV 얼굴인식".')],
+    limit: Annotated[int, typer.Option(help="How many clauses to show.")] = 20,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Which laws touch this task? Clauses ranked across all laws, with their tags."""
+    from lawcheck.query import search
+
+    concepts, hits = search(get_engine(db), text, limit=limit)
+    data = {
+        "query": text,
+        "concepts": [{"word": c.word, "terms": list(c.terms)} for c in concepts],
+        "clauses": [h.as_dict() for h in hits],
+    }
+    lines = [f"concepts: {', '.join(c.word for c in concepts) or '(none)'}"]
+    for h in hits:
+        found = ", ".join(sorted({w for words in h.matched.values() for w in words}))
+        lines.append(
+            f"{h.score:6.2f}  {h.law_name} {h.ref}  [{h.tag or '-'}, {h.modality or '-'}"
+            f"{', ' + h.duty_bearer if h.duty_bearer else ''}]  ({found})"
+        )
+        lines.append(f"        {h.text[:160]}")
+    if not hits:
+        lines.append("no clause mentions these words; try other words or `lawcheck laws`")
+    _emit(data, fmt, lines)
+
+
 @app.command("tag")
 def tag_cmd(
     jsonl: Annotated[Path, typer.Option("--jsonl", help='Input lines {"id": …, "text": …}.')],
