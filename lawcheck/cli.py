@@ -584,5 +584,30 @@ def eval_cmd(
     _emit(report, fmt, lines)
 
 
+@app.command("review")
+def review_cmd(
+    db: DbOption = None,
+    port: Annotated[int, typer.Option(help="Port of the review UI.")] = 8501,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+) -> None:
+    """Start the review UI (Streamlit) on the database."""
+    import os
+    import subprocess
+
+    from lawcheck.testing import PROJECT_ROOT
+
+    app_path = PROJECT_ROOT / "app.py"
+    if not app_path.is_file():
+        raise LawcheckError(f"{app_path} not found; run lawcheck review from the project checkout")
+    get_engine(db)  # fail here, with a clear message, if the database cannot be opened
+    env = dict(os.environ, LAWCHECK_DB=db_url(db))
+    typer.echo(f"lawcheck review on http://{host}:{port} (database {redact_url(db_url(db))})",
+               err=True)
+    command = [sys.executable, "-m", "streamlit", "run", str(app_path),
+               "--server.port", str(port), "--server.address", host,
+               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
 if __name__ == "__main__":
     main()
