@@ -225,11 +225,20 @@ _NOTE_RE = re.compile(r"\s*(<[^<>]*>|\[[^\[\]]*\])\s*$")
 
 
 def morphs_of(doc: Doc) -> list[Morph]:
-    """Kiwi morphemes of a doc, with character offsets in doc.text."""
-    return [
-        Morph(form, tag.split("-")[0], start, start + length)
-        for form, tag, start, length in doc.user_data.get("kiwi", [])
-    ]
+    """Kiwi morphemes of a doc, with character offsets in doc.text.
+
+    A noun and its derivational suffix are one word here ("활성/NNG 화/XSN" → 활성화/NNG,
+    "안전/NNG 성/XSN" → 안전성/NNG): the cue lists name words, not morphemes.
+    """
+    morphs: list[Morph] = []
+    for form, tag, start, length in doc.user_data.get("kiwi", []):
+        tag = tag.split("-")[0]
+        if tag == "XSN" and morphs and morphs[-1].tag == "NNG" and morphs[-1].end == start:
+            last = morphs.pop()
+            morphs.append(Morph(last.form + form, "NNG", last.start, start + length))
+            continue
+        morphs.append(Morph(form, tag, start, start + length))
+    return morphs
 
 
 def sentences(text: str, morphs: list[Morph]) -> list[tuple[int, int, list[Morph]]]:
