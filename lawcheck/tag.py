@@ -812,6 +812,9 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
             return Tag.NEUTRAL, "TAG-STATE-TO-STATE"  # requests and orders among state bodies
         if best == "regulate":
             return Tag.REGULATION, "TAG-STATE-POWER"
+        if f["burden"]:
+            # "다음 각 호의 요건을 모두 갖춘 기관을 … 지정할 수 있다": conditions others must meet.
+            return Tag.REGULATION, "TAG-STATE-CONDITIONS"
         if best == "promote" and f["protective"]:
             return Tag.NEUTRAL, "TAG-STATE-PROTECTIVE-POLICY"
         if best == "promote":
