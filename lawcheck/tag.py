@@ -720,8 +720,9 @@ def _features(text: str, morphs: list[Morph], patterns: Patterns, evidence: list
     heads = predicate_heads(morphs)
     classes: dict[str, float] = {"regulate": 0.0, "promote": 0.0, "administer": 0.0}
     for morph, final, causes in heads:
-        if causes:
-            # Making someone else submit, report or correct is a power over them.
+        if causes and morph.form not in patterns.predicates["promote"]:
+            # Making someone else submit, report or correct is a power over them; having a
+            # research institute run a support programme ("사업을 하게 할 수 있다") is not.
             classes["regulate"] += 2.0 if final else 1.0
             evidence.append(
                 Evidence(morph.start, morph.end, "predicate:causative", "PRED-CAUSATIVE")
