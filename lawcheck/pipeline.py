@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from sqlmodel import select
 
 from lawcheck.errors import LawcheckError
 from lawcheck.importers import iter_law_files, read_path
+from lawcheck.models import LawText
 from lawcheck.split import split_law
 from lawcheck.store import SaveResult, save_law, session_scope
 
@@ -53,33 +55,69 @@ class ImportReport:
 
 
 def import_paths(
-    paths: Iterable[str | Path], engine: Engine, *, progress: Progress | None = None
+    paths: Iterable[str | Path],
+    engine: Engine,
+    *,
+    progress: Progress | None = None,
+    workers: int | None = None,
 ) -> ImportReport:
-    """Import law files (API XML/JSON, legalize-kr Markdown) from files, folders or clones."""
+    """Import law files (API XML/JSON, legalize-kr Markdown) from files, folders or clones.
+
+    Files are read and split in `workers` processes (default: the CPU count, at most 2 here)
+    while this process writes each law in its own transaction, in input order.
+    """
     files: list[Path] = []
     msts: dict[Path, str] = {}
     for path in paths:
         files.extend(iter_law_files(path))
         msts.update(_manifest_msts(Path(path)))
+    jobs = [(file, msts.get(file.resolve()) or _mst_from_name(file)) for file in files]
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     report = ImportReport()
-    for done, file in enumerate(files, start=1):
-        try:
-            law = split_law(read_path(file, mst=msts.get(file.resolve()) or _mst_from_name(file)))
-            with session_scope(engine) as session:
-                result = save_law(session, law)
-        except LawcheckError as exc:
-            log.warning("%s", exc)
-            report.failed.append((str(file), str(exc)))
+    if workers > 1 and len(jobs) >= 8:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            # Small chunks keep every worker busy; map() yields in input order.
+            results = pool.map(_read_and_split, jobs, chunksize=4)
+            _save_all(results, files, engine, report, progress)
+    else:
+        _save_all(map(_read_and_split, jobs), files, engine, report, progress)
+    return report
+
+
+def _read_and_split(job: tuple[Path, str | None]) -> LawText | str:
+    """Read and split one file (in a worker process); a LawcheckError comes back as its text."""
+    file, mst = job
+    try:
+        return split_law(read_path(file, mst=mst))
+    except LawcheckError as exc:
+        return str(exc)
+
+
+def _save_all(
+    results, files: list[Path], engine: Engine, report: ImportReport, progress: Progress | None
+) -> None:
+    for done, (file, law) in enumerate(zip(files, results, strict=True), start=1):
+        if isinstance(law, str):
+            log.warning("%s", law)
+            report.failed.append((str(file), law))
         else:
-            report.saved.append((str(file), result))
-            report.unparsed.extend(
-                (law.meta.name, str(c.ref), c.reason or "")
-                for c in law.clauses()
-                if c.kind.value == "UNPARSED"
-            )
+            try:
+                with session_scope(engine) as session:
+                    result = save_law(session, law)
+            except LawcheckError as exc:
+                log.warning("%s", exc)
+                report.failed.append((str(file), str(exc)))
+            else:
+                report.saved.append((str(file), result))
+                report.unparsed.extend(
+                    (law.meta.name, str(c.ref), c.reason or "")
+                    for c in law.clauses()
+                    if c.kind.value == "UNPARSED"
+                )
         if progress is not None:
             progress(done, len(files), file.name)
-    return report
 
 
 def _manifest_msts(root: Path) -> dict[Path, str]:
