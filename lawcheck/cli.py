@@ -609,5 +609,90 @@ def review_cmd(
     raise typer.Exit(subprocess.call(command, env=env))
 
 
+# ---------------------------------------------------------------------------------------------
+# check / rules / export
+# ---------------------------------------------------------------------------------------------
+
+
+class Severity(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+@app.command("check")
+def check_cmd(
+    select: Annotated[list[str] | None, typer.Option(help="Rule ids or prefixes to run.")]
+    = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Rule ids or prefixes to skip.")]
+    = None,
+    law: Annotated[str | None, typer.Option(help="Only findings involving this law.")] = None,
+    preview: Annotated[bool, typer.Option(help="Also run preview rules.")] = False,
+    fail_on: Annotated[Severity, typer.Option(help="Exit 1 on findings at or above this.")]
+    = Severity.error,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Run the rules: conflicts and incoherence between laws, ranked, saved for review."""
+    from lawcheck.check import format_report_text, run_check
+
+    report = run_check(get_engine(db), select=select, ignore=ignore, law=law, preview=preview,
+                       save=True)
+    if fmt is OutputFormat.json:
+        typer.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(format_report_text(report))
+    raise typer.Exit(report.exit_code(fail_on.value))
+
+
+rules_app = typer.Typer(help="The rules lawcheck checks.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("list")
+def rules_list_cmd(fmt: FormatOption = OutputFormat.text) -> None:
+    """Every rule with its id, kind, severity and status."""
+    from lawcheck.ruleset import list_rules
+
+    rules = list_rules()
+    _emit(rules, fmt, [f"{r['id']:<8} {r['status']:<8} {r['severity']:<8} {r['kind']:<26} "
+                       f"{r['title']}" for r in rules])
+
+
+@rules_app.command("explain")
+def rules_explain_cmd(rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. DLG001.")]):
+    """A rule's documentation: rationale, parameters, examples, known limits."""
+    from lawcheck.ruleset import explain_rule
+
+    typer.echo(explain_rule(rule_id))
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    docbin = "docbin"
+
+
+@app.command("export")
+def export_cmd(
+    export_format: Annotated[ExportFormat, typer.Option("--format", help="Output format.")]
+    = ExportFormat.jsonl,
+    out: Annotated[Path | None, typer.Option(help="Output file.")] = None,
+    law: Annotated[str | None, typer.Option(help="Only this law.")] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+    db: DbOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Export the annotated corpus (one record per clause) with a .meta.json sidecar."""
+    from lawcheck.export import export_corpus
+
+    suffix = {"jsonl": "jsonl", "csv": "csv", "docbin": "spacy"}[export_format.value]
+    target = out or Path(f"lawcheck-export.{suffix}")
+    with progress_bar("export", quiet) as progress:
+        report = export_corpus(get_engine(db), export_format.value, target, law=law,
+                               force=force, progress=progress)
+    typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+
+
 if __name__ == "__main__":
     main()

@@ -142,3 +142,19 @@ class PatternFileError(LawcheckError):
     """A pattern or cue file under rules/ that does not validate; names the file and field."""
 
     code = "A002"
+
+
+# --- rules ----------------------------------------------------------------------------------------
+
+
+class RuleFileError(LawcheckError):
+    """A rule file under rules/<category>/ that does not validate; names the file and field."""
+
+    code = "R101"
+
+    def __init__(self, path: object, field: str | None, problem: str):
+        where = f"{path}: {field}" if field else f"{path}"
+        super().__init__(f"{where}: {problem}")
+        self.path = str(path)
+        self.field = field
+        self.problem = problem

@@ -490,3 +490,64 @@ class Definition:
     scope: str  # law (이 법에서) | article (이하 이 조에서) | following (이하 같다) | clause
     kind: str  # article (정의 조항) | inline
     refers_to: Reference | None = None  # 「X법」 제2조제1호에 따른 … : definition by reference
+
+
+# ---------------------------------------------------------------------------------------------
+# Check output
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FindingClause:
+    """One side of a finding: a clause, its text and the spans that made the rule fire.
+
+    `spans` are offsets in `text` (the clause's own text) labelled with what they show
+    ("delegation", "citation", "term", "duty:notice", "sanction" …).
+    """
+
+    law_id: str
+    law_name: str
+    law_kind: str  # 법령구분
+    ref: str  # canonical ClauseRef string
+    text: str
+    content_hash: str
+    spans: tuple[Span, ...] = ()
+    role: str = ""  # what the clause is in the finding: statute, decree, duty, sanction, a, b …
+    version: str | None = None  # 공포번호 of the version read
+    effective_date: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The clause's stable key: 법령ID + canonical reference."""
+        return f"{self.law_id}:{self.ref}"
+
+
+def finding_id(rule_id: str, keys) -> str:
+    """A finding's stable id: the rule id and the sorted clause keys (never row ids).
+
+    Versions of a law share their clause keys, so the same problem found in two versions (or
+    after a re-import) has the same id, and review decisions re-attach to it.
+    """
+    return rule_id + ":" + "+".join(sorted(dict.fromkeys(keys)))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem a rule found: where, why, how the law itself may resolve it, how it ranks."""
+
+    id: str  # finding_id(rule_id, clause keys)
+    rule_id: str
+    kind: str
+    severity: str  # error | warning | info
+    message: str  # Korean, filled from the rule's template
+    clauses: tuple[FindingClause, ...]
+    resolution_hint: str | None = None  # lex specialis / superior / posterior, when the law says
+    score: float = 0.0  # rank: higher first
+    rule_hash: str = ""  # sha256 of the rule file that produced it
+    details: dict = field(default_factory=dict, compare=False, hash=False)
+    decision: str | None = None  # the latest review decision, when read with decisions
+    text_changed_since_decision: bool | None = None  # None: no decision
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.clauses)

@@ -631,3 +631,231 @@ def _clause(row: ClauseRow) -> Clause:
         notes=tuple(Span(n["start"], n["end"], n["label"]) for n in row.notes),
         reason=row.reason,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Findings and review decisions
+# ---------------------------------------------------------------------------------------------
+
+DECISIONS = ("confirmed", "dismissed", "needs_discussion")
+
+
+class FindingRow(SQLModel, table=True):
+    """A finding of the last check of its scope; keyed by its stable id (rule + clause keys).
+
+    Rows are replaced by the next check of the same rules and laws (`save_findings`); review
+    decisions live in `DecisionRow`, keyed by the same stable id, and so survive that.
+    """
+
+    __tablename__ = "finding"
+    __table_args__ = (Index("ix_finding_rule", "rule_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    finding_id: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    rule_id: str = Field(max_length=16)
+    kind: str
+    severity: str
+    message: str = Field(sa_column=Column(Text, nullable=False))
+    score: float = 0.0
+    rule_hash: str = Field(default="", max_length=64)
+    law_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    clause_keys: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    clause_hashes: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
+    clauses: list[dict] = Field(default_factory=list, sa_column=Column(JSON))
+    resolution_hint: str | None = Field(default=None, sa_column=Column(Text))
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    checked_at: str
+
+
+class DecisionRow(SQLModel, table=True):
+    """A reviewer's decision on a finding: append-only, never overwritten.
+
+    `clause_hashes` records the texts the reviewer saw, so that a later change of a clause
+    shows as `text_changed_since_decision` on the finding.
+    """
+
+    __tablename__ = "decision"
+    __table_args__ = (Index("ix_decision_finding", "finding_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    finding_id: str = Field(sa_column=Column(Text, nullable=False))
+    decision: str = Field(max_length=32)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    reviewer: str
+    created_at: str
+    clause_hashes: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+def _finding_row(finding, checked_at: str) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return {
+        "finding_id": finding.id,
+        "rule_id": finding.rule_id,
+        "kind": finding.kind,
+        "severity": finding.severity,
+        "message": finding.message,
+        "score": float(finding.score),
+        "rule_hash": finding.rule_hash,
+        "law_ids": sorted({c.law_id for c in finding.clauses}),
+        "clause_keys": [c.key for c in finding.clauses],
+        "clause_hashes": {c.key: c.content_hash for c in finding.clauses},
+        "clauses": [{**asdict(c), "spans": [asdict(s) for s in c.spans]} for c in finding.clauses],
+        "resolution_hint": finding.resolution_hint,
+        "details": dict(finding.details),
+        "checked_at": checked_at,
+    }
+
+
+def save_findings(
+    session: Session,
+    findings,
+    *,
+    rule_ids,
+    law_ids=None,
+) -> int:
+    """Replace the stored findings of the checked scope by `findings`, in the caller's
+    transaction (use `session_scope`): rows of these rules that involve one of `law_ids`
+    (every law when None) are deleted, then the new ones inserted.
+
+    Returns:
+        The number of findings written.
+    """
+    rule_ids = set(rule_ids)
+    scope_laws = set(law_ids) if law_ids is not None else None
+    new_ids = {f.id for f in findings}
+    stale = []
+    if rule_ids:
+        for row_id, rule_id, row_laws, fid in session.exec(
+            select(FindingRow.id, FindingRow.rule_id, FindingRow.law_ids, FindingRow.finding_id)
+        ):
+            in_scope = rule_id in rule_ids and (
+                scope_laws is None or bool(scope_laws & set(row_laws or []))
+            )
+            if in_scope or fid in new_ids:
+                stale.append(row_id)
+    for i in range(0, len(stale), 500):
+        session.exec(delete(FindingRow).where(FindingRow.id.in_(stale[i : i + 500])))
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    rows = [_finding_row(f, now) for f in findings]
+    if rows:
+        session.execute(insert(FindingRow), rows)
+    return len(rows)
+
+
+def record_decision(
+    session: Session,
+    finding,
+    decision: str,
+    *,
+    reviewer: str,
+    note: str = "",
+    clause_hashes: dict[str, str] | None = None,
+) -> DecisionRow:
+    """Append a review decision on a finding (a `Finding` or its stable id).
+
+    The clause hashes at decision time come from the finding, or from `clause_hashes`, or
+    from the stored finding row with that id.
+
+    Raises:
+        StoreError: unknown decision, missing reviewer, or no hashes to record.
+    """
+    if decision not in DECISIONS:
+        raise StoreError(f"decision {decision!r} is not one of {', '.join(DECISIONS)}")
+    if not reviewer or not reviewer.strip():
+        raise StoreError("a decision needs a reviewer (who decided)")
+    finding_id = finding if isinstance(finding, str) else finding.id
+    if clause_hashes is None and not isinstance(finding, str):
+        clause_hashes = {c.key: c.content_hash for c in finding.clauses}
+    if clause_hashes is None:
+        row = session.exec(select(FindingRow).where(FindingRow.finding_id == finding_id)).first()
+        if row is None:
+            raise StoreError(
+                f"no stored finding {finding_id!r}: pass the Finding or its clause hashes"
+            )
+        clause_hashes = dict(row.clause_hashes)
+    entry = DecisionRow(
+        finding_id=finding_id,
+        decision=decision,
+        note=note or "",
+        reviewer=reviewer.strip(),
+        created_at=datetime.now(UTC).isoformat(timespec="microseconds"),
+        clause_hashes=dict(clause_hashes),
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def decisions_for(session: Session, finding_ids=None) -> dict[str, list[DecisionRow]]:
+    """Decisions per finding id, oldest first (all findings when `finding_ids` is None)."""
+    query = select(DecisionRow).order_by(DecisionRow.created_at, DecisionRow.id)
+    out: dict[str, list[DecisionRow]] = {}
+    if finding_ids is None:
+        for row in session.exec(query):
+            out.setdefault(row.finding_id, []).append(row)
+        return out
+    ids = sorted(set(finding_ids))
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for row in session.exec(query.where(DecisionRow.finding_id.in_(chunk))):
+            out.setdefault(row.finding_id, []).append(row)
+    for rows in out.values():
+        rows.sort(key=lambda r: (r.created_at, r.id or 0))
+    return out
+
+
+def with_decisions(session: Session, findings) -> list:
+    """The findings with their latest decision and `text_changed_since_decision` filled in.
+
+    A clause's text changed when its current content hash differs from the one recorded
+    with the latest decision (or the clause was not part of the finding then).
+    """
+    from dataclasses import replace as _replace
+
+    findings = list(findings)
+    decided = decisions_for(session, [f.id for f in findings])
+    out = []
+    for finding in findings:
+        rows = decided.get(finding.id)
+        if not rows:
+            out.append(_replace(finding, decision=None, text_changed_since_decision=None))
+            continue
+        last = rows[-1]
+        current = {c.key: c.content_hash for c in finding.clauses}
+        changed = any(last.clause_hashes.get(k) != h for k, h in current.items())
+        out.append(_replace(finding, decision=last.decision, text_changed_since_decision=changed))
+    return out
+
+
+def load_findings(session: Session, *, rule_ids=None, law_id: str | None = None) -> list:
+    """Stored findings (best first) as `Finding`s, with their decisions applied."""
+    from lawcheck.models import Finding, FindingClause
+
+    query = select(FindingRow).order_by(FindingRow.score.desc(), FindingRow.finding_id)
+    if rule_ids:
+        query = query.where(FindingRow.rule_id.in_(list(rule_ids)))
+    findings = []
+    for row in session.exec(query):
+        if law_id is not None and law_id not in (row.law_ids or []):
+            continue
+        clauses = tuple(
+            FindingClause(
+                **{k: v for k, v in c.items() if k != "spans"},
+                spans=tuple(Span(s["start"], s["end"], s["label"]) for s in c.get("spans", [])),
+            )
+            for c in row.clauses
+        )
+        findings.append(
+            Finding(
+                id=row.finding_id,
+                rule_id=row.rule_id,
+                kind=row.kind,
+                severity=row.severity,
+                message=row.message,
+                clauses=clauses,
+                resolution_hint=row.resolution_hint,
+                score=row.score,
+                rule_hash=row.rule_hash,
+                details=dict(row.details or {}),
+            )
+        )
+    return with_decisions(session, findings)
