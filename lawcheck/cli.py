@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections import Counter
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -302,7 +303,7 @@ def run_cmd(
     fmt: FormatOption = OutputFormat.text,
     quiet: QuietOption = False,
 ) -> None:
-    """The main job: import and analyse the embedded corpus, then summarise it."""
+    """The main job: import, analyse and check the embedded corpus, then summarise it."""
     corpus = embedded_corpus()
     sources = [corpus / "embed", corpus / "api"]
     missing = [str(p) for p in sources if not p.is_dir()]
@@ -318,6 +319,10 @@ def run_cmd(
         report = import_paths(sources, engine, progress=progress)
     with progress_bar("analyse", quiet) as progress:
         analysed = analyse_database(engine, progress=progress)
+    from lawcheck.check import run_check
+
+    checked = run_check(engine, save=True)
+    findings = dict(sorted(Counter(f.rule_id for f in checked.findings).items()))
     from sqlmodel import Session
 
     with Session(engine) as session:
@@ -329,6 +334,7 @@ def run_cmd(
         "import": report.as_dict(),
         "analyse": analysed.as_dict(),
         "totals": totals,
+        "findings": findings,
         "laws": [
             {
                 "law_id": r.law_id,
@@ -347,6 +353,9 @@ def run_cmd(
         f"{totals['unparsed']} UNPARSED",
         f"analysed {analysed.clauses:,} clauses ({analysed.analysed:,} new texts, "
         f"{analysed.reused:,} from the cache) in {analysed.seconds:.1f}s",
+        f"checked: {len(checked.findings)} findings ("
+        + ", ".join(f"{rule} {n}" for rule, n in findings.items())
+        + ") — `lawcheck check` lists them, `lawcheck review` opens the UI",
         "",
         f"  {'법령ID':<7} {'kind':<8} {'진흥':>5} {'규제':>5} {'중립':>5}  law",
     ]

@@ -38,6 +38,7 @@ def test_cli_run_imports_embedded_corpus(db):
     assert data["totals"]["laws"] == 10
     assert data["totals"]["unparsed"] == 0
     assert data["analyse"]["clauses"] == data["totals"]["clauses"]
+    assert data["findings"].get("DLG001", 0) > 0  # the AI Act's delegation gaps are found
     ai_act = next(law for law in data["laws"] if law["law_id"] == "014820")
     assert ai_act["tags"]["promotion"] > 0 and ai_act["tags"]["regulation"] > 0
 
