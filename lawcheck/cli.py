@@ -610,11 +610,24 @@ def review_cmd(
         raise LawcheckError(f"{app_path} not found; run lawcheck review from the project checkout")
     get_engine(db)  # fail here, with a clear message, if the database cannot be opened
     env = dict(os.environ, LAWCHECK_DB=db_url(db))
-    typer.echo(f"lawcheck review on http://{host}:{port} (database {redact_url(db_url(db))})",
-               err=True)
-    command = [sys.executable, "-m", "streamlit", "run", str(app_path),
-               "--server.port", str(port), "--server.address", host,
-               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    typer.echo(
+        f"lawcheck review on http://{host}:{port} (database {redact_url(db_url(db))})", err=True
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_path),
+        "--server.port",
+        str(port),
+        "--server.address",
+        host,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     raise typer.Exit(subprocess.call(command, env=env))
 
 
@@ -631,27 +644,57 @@ class Severity(StrEnum):
 
 @app.command("check")
 def check_cmd(
-    select: Annotated[list[str] | None, typer.Option(help="Rule ids or prefixes to run.")]
-    = None,
-    ignore: Annotated[list[str] | None, typer.Option(help="Rule ids or prefixes to skip.")]
-    = None,
+    select: Annotated[list[str] | None, typer.Option(help="Rule ids or prefixes to run.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Rule ids or prefixes to skip.")] = None,
     law: Annotated[str | None, typer.Option(help="Only findings involving this law.")] = None,
     preview: Annotated[bool, typer.Option(help="Also run preview rules.")] = False,
-    fail_on: Annotated[Severity, typer.Option(help="Exit 1 on findings at or above this.")]
-    = Severity.error,
+    fail_on: Annotated[
+        Severity, typer.Option(help="Exit 1 on findings at or above this.")
+    ] = Severity.error,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Run the rules: conflicts and incoherence between laws, ranked, saved for review."""
     from lawcheck.check import format_report_text, run_check
 
-    report = run_check(get_engine(db), select=select, ignore=ignore, law=law, preview=preview,
-                       save=True)
+    report = run_check(
+        get_engine(db), select=select, ignore=ignore, law=law, preview=preview, save=True
+    )
     if fmt is OutputFormat.json:
         typer.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
         typer.echo(format_report_text(report))
     raise typer.Exit(report.exit_code(fail_on.value))
+
+
+@app.command("compare")
+def compare_cmd(
+    law: Annotated[str, typer.Argument(help="법령ID, name or abbreviation.")],
+    old: Annotated[str, typer.Argument(help="공포번호 or 시행일자 of the older version.")],
+    new: Annotated[str, typer.Argument(help="공포번호 or 시행일자 of the newer version.")],
+    preview: Annotated[bool, typer.Option(help="Also run preview rules.")] = False,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Which findings an amendment created and which it resolved (two versions of a law)."""
+    from lawcheck.check import compare_versions, finding_to_dict
+
+    result = compare_versions(get_engine(db), law, old, new, preview=preview)
+    data = {
+        "law_id": result.law_id,
+        "old": result.old,
+        "new": result.new,
+        "created": [finding_to_dict(f) for f in result.created],
+        "resolved": [finding_to_dict(f) for f in result.resolved],
+        "kept": [f.id for f in result.kept],
+    }
+    lines = [
+        f"{result.law_id} {old} → {new}: {len(result.created)} created, "
+        f"{len(result.resolved)} resolved, {len(result.kept)} kept"
+    ]
+    lines += [f"  + {f.id}  {f.message}" for f in result.created]
+    lines += [f"  - {f.id}  {f.message}" for f in result.resolved]
+    _emit(data, fmt, lines)
 
 
 rules_app = typer.Typer(help="The rules lawcheck checks.", no_args_is_help=True)
@@ -664,8 +707,14 @@ def rules_list_cmd(fmt: FormatOption = OutputFormat.text) -> None:
     from lawcheck.ruleset import list_rules
 
     rules = list_rules()
-    _emit(rules, fmt, [f"{r['id']:<8} {r['status']:<8} {r['severity']:<8} {r['kind']:<26} "
-                       f"{r['title']}" for r in rules])
+    _emit(
+        rules,
+        fmt,
+        [
+            f"{r['id']:<8} {r['status']:<8} {r['severity']:<8} {r['kind']:<26} {r['title']}"
+            for r in rules
+        ],
+    )
 
 
 @rules_app.command("explain")
@@ -684,8 +733,9 @@ class ExportFormat(StrEnum):
 
 @app.command("export")
 def export_cmd(
-    export_format: Annotated[ExportFormat, typer.Option("--format", help="Output format.")]
-    = ExportFormat.jsonl,
+    export_format: Annotated[
+        ExportFormat, typer.Option("--format", help="Output format.")
+    ] = ExportFormat.jsonl,
     out: Annotated[Path | None, typer.Option(help="Output file.")] = None,
     law: Annotated[str | None, typer.Option(help="Only this law.")] = None,
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
@@ -698,8 +748,9 @@ def export_cmd(
     suffix = {"jsonl": "jsonl", "csv": "csv", "docbin": "spacy"}[export_format.value]
     target = out or Path(f"lawcheck-export.{suffix}")
     with progress_bar("export", quiet) as progress:
-        report = export_corpus(get_engine(db), export_format.value, target, law=law,
-                               force=force, progress=progress)
+        report = export_corpus(
+            get_engine(db), export_format.value, target, law=law, force=force, progress=progress
+        )
     typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
 
 

@@ -125,3 +125,36 @@ def test_cli_fetch_from_replay_server_then_import(tmp_path, shared):
         if path.is_file():
             assert oc.encode() not in path.read_bytes(), path
     assert oc not in first.stdout + first.stderr
+
+
+def test_cli_check_json_and_exit_codes(db):
+    assert lawcheck("run", "--db", db, "-q").returncode == 0
+    result = lawcheck("check", "--db", db, "--format", "json", "--fail-on", "warning")
+    assert result.returncode == 1, result.stderr  # DLG001 warnings on the AI Basic Act
+    findings = json.loads(result.stdout)
+    findings = findings["findings"] if isinstance(findings, dict) else findings
+    gap = next(f for f in findings if f["rule"] == "DLG001")
+    assert {"id", "rule", "kind", "severity", "message", "clauses", "resolution_hint"} <= set(gap)
+    assert {"law_name", "law_id", "ref", "text"} <= set(gap["clauses"][0])
+    quiet = lawcheck("check", "--db", db, "--select", "REF001", "--fail-on", "error")
+    assert quiet.returncode == 0
+    bad = lawcheck("rules", "explain", "NOPE001")
+    assert bad.returncode == 2 and "NOPE001" in bad.stderr
+    assert "DLG001" in lawcheck("rules", "explain", "DLG001").stdout
+
+
+def test_cli_compare_versions_of_the_ai_act(tmp_path, corpus_dir):
+    db = f"sqlite:///{tmp_path / 'v.db'}"
+    history = corpus_dir / "raw/text/history"
+    assert (
+        lawcheck(
+            "import", str(history), str(corpus_dir / "raw/text/ai_basic_act_21311.md"), "--db", db
+        ).returncode
+        == 0
+    )
+    assert lawcheck("analyse", "--db", db, "-q").returncode == 0
+    result = lawcheck("compare", "014820", "20676", "21065", "--db", db, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    # 제21065호 only renamed 통계청장 in 제38조: no finding appears or disappears.
+    assert data["created"] == [] and data["resolved"] == []
