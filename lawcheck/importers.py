@@ -35,6 +35,9 @@ from lawcheck.models import (
 log = logging.getLogger(__name__)
 
 MAX_SOURCE_BYTES = 64 * 1024 * 1024  # the largest real body (건축법 JSON) is a few MB
+# JSON bodies nest about 8 levels (법령/조문/조문단위/항/호/목, lists of lists); the JSON
+# reader recurses, so far deeper input is refused instead of exhausting the stack.
+MAX_NESTING = 100
 
 _DIVISION_RE = re.compile(r"^제\s*(\d+)\s*(편|장|절|관|속)(?:\s*의\s*\d+)?(?:\s|$)")
 
@@ -124,6 +127,13 @@ def _date(value: str | None) -> str | None:
     return value
 
 
+def _number(text: str) -> int:
+    """A 조문번호/별표번호 field: ASCII digits only (int() also takes "-3", "1_0", "١")."""
+    if not re.fullmatch(r"[0-9]{1,9}", text):
+        raise ValueError(text)
+    return int(text)
+
+
 def _lines(text: str | None) -> list[str]:
     """Physical lines of a text, stripped, blank ones dropped (the recorded normalisation)."""
     if not text:
@@ -147,6 +157,13 @@ def read_api_xml(path: str | Path, *, data: bytes | None = None, mst: str | None
             f"{path}: malformed XML ({exc}); the body is truncated or broken — fetch it again "
             "with `lawcheck fetch`, or report the MST if law.go.kr serves it this way"
         ) from exc
+    except (ValueError, LookupError) as exc:
+        # expat reads UTF-8/UTF-16 and single-byte encodings only: a declared EUC-KR/CP949
+        # raises ValueError, an unknown encoding name LookupError.
+        raise ImportError_(
+            f"{path}: the XML declaration names an encoding the parser cannot read ({exc}); "
+            "law.go.kr bodies are UTF-8 — re-save the file as UTF-8 or fetch it again"
+        ) from exc
     return _read_law_element(root, path, data, "api-xml", mst)
 
 
@@ -161,8 +178,13 @@ def read_api_json(path: str | Path, *, data: bytes | None = None, mst: str | Non
     data = _read_bytes(path) if data is None else data
     try:
         doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except ValueError as exc:  # UnicodeDecodeError, JSONDecodeError, and int() refusing a
+        # number of more than 4300 digits
         raise ImportError_(f"{path}: malformed JSON ({exc}); fetch the body again") from exc
+    except RecursionError as exc:  # the json module recurses once per nested array/object
+        raise ImportError_(_too_deep_message(path)) from exc
+    if _too_deep(doc, MAX_NESTING):  # the conversion below recurses too
+        raise ImportError_(_too_deep_message(path))
     if not isinstance(doc, dict) or not isinstance(doc.get("법령"), dict):
         keys = list(doc)[:5] if isinstance(doc, dict) else type(doc).__name__
         raise ImportError_(
@@ -171,6 +193,13 @@ def read_api_json(path: str | Path, *, data: bytes | None = None, mst: str | Non
         )
     root = _json_to_element("법령", doc["법령"])
     return _read_law_element(root, path, data, "api-json", mst)
+
+
+def _too_deep_message(path: Path) -> str:
+    return (
+        f"{path}: JSON nested more than {MAX_NESTING} arrays/objects deep; a law body nests "
+        "about 8 — the file is damaged or not a law.go.kr body"
+    )
 
 
 def _json_to_element(tag: str, value: Any) -> Element:
@@ -204,6 +233,12 @@ def _json_text(value: Any) -> str:
         return ""
     if isinstance(value, list):
         return "\n".join(_json_text(v) for v in value)
+    if isinstance(value, dict):
+        # An object among text lines: its text (the content wrapper's, or its values'),
+        # never its Python repr, which would quote and escape the law's characters.
+        if "content" in value:
+            return _json_text(value["content"])
+        return "\n".join(_json_text(v) for v in value.values())
     return str(value)
 
 
@@ -216,6 +251,28 @@ def _text(element: Element | None, tag: str | None = None) -> str:
             return element.get(tag, "") or ""
         element = child
     return "".join(element.itertext()).strip()
+
+
+def _content(element: Element, tag: str) -> str:
+    """A text field such as 조문내용, read in full: a repeated element is joined, not dropped."""
+    children = element.findall(tag)
+    if not children:
+        return _text(element, tag)
+    return "\n".join("".join(child.itertext()).strip() for child in children).strip()
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    """True if a parsed JSON value nests deeper than `limit` arrays/objects."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend((child, depth + 1) for child in node.values())
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1) for child in node)
+    return False
 
 
 def _read_law_element(
@@ -257,14 +314,18 @@ def _read_law_element(
     heading: dict[str, str] = {}
     for unit in root.iterfind("조문/조문단위"):
         kind_text = _text(unit, "조문여부")
-        content = _text(unit, "조문내용")
+        content = _content(unit, "조문내용")
         if kind_text == "전문":
-            if _DIVISION_RE.match(" ".join(content.split())) or not content.strip():
+            has_paragraphs = unit.find("항") is not None
+            if not has_paragraphs and (
+                _DIVISION_RE.match(" ".join(content.split())) or not content.strip()
+            ):
                 _enter_division(content, len(blocks), divisions, heading)
             else:
                 # A 전문 unit that is not a 편/장/절/관 heading is a preamble (헌법 전문); its
-                # paragraphs and date come as consecutive units, kept as one block.
-                lines = tuple(RawLine(ln) for ln in _lines(content))
+                # paragraphs and date come as consecutive units, kept as one block. A heading
+                # never has 항: if one does, its text is preamble text too, not dropped.
+                lines = tuple(RawLine(line.text) for line in _unit_lines(unit))
                 if blocks and blocks[-1].article is None and blocks[-1].kind is BlockKind.ARTICLE:
                     lines = blocks.pop().lines + lines
                 blocks.append(
@@ -273,7 +334,7 @@ def _read_law_element(
             continue
         blocks.append(_xml_article(unit, path, tuple(heading.values())))
     for addendum in root.iterfind("부칙/부칙단위"):
-        lines = _lines(_text(addendum, "부칙내용"))
+        lines = _lines(_content(addendum, "부칙내용"))
         number = _text(addendum, "부칙공포번호")
         blocks.append(
             RawBlock(
@@ -310,41 +371,18 @@ def _xml_article(unit: Element, path: Path, division: tuple[str, ...]) -> RawBlo
     number_text = _text(unit, "조문번호")
     branch_text = _text(unit, "조문가지번호")
     try:
-        article = int(number_text)
-        branch = int(branch_text) if branch_text else 0
+        article = _number(number_text)
+        branch = _number(branch_text) if branch_text else 0
     except ValueError as exc:
         key = unit.get("조문키") or _text(unit, "조문키")
         raise ImportError_(
             f"{path}: 조문단위 {key}: 조문번호 {number_text!r} / 조문가지번호 {branch_text!r} "
             "is not a number"
         ) from exc
-    lines: list[RawLine] = []
-    head = _lines(_text(unit, "조문내용"))
-    for i, line in enumerate(head):
-        lines.append(RawLine(line, UnitKind.ARTICLE if i == 0 else None))
-    for paragraph in unit.iterfind("항"):
-        label = _text(paragraph, "항번호")
-        _append_element_lines(lines, _text(paragraph, "항내용"), UnitKind.PARAGRAPH, label)
-        for item in paragraph.iterfind("호"):
-            label = _text(item, "호번호")
-            item_branch = _text(item, "호가지번호")
-            if item_branch.isdigit() and int(item_branch) and "의" not in label:
-                # API bodies write 1의2. as 호번호 "1." plus 호가지번호 "2".
-                label = f"{label.rstrip('.').strip()}의{int(item_branch)}."
-            _append_element_lines(lines, _text(item, "호내용"), UnitKind.ITEM, label)
-            for sub in item.iterfind("목"):
-                _append_element_lines(
-                    lines, _text(sub, "목내용"), UnitKind.SUBITEM, _text(sub, "목번호")
-                )
-        # Some JSON bodies put 목 beside their 호 instead of inside it (SPEC §5.3).
-        for sub in paragraph.iterfind("목"):
-            _append_element_lines(
-                lines, _text(sub, "목내용"), UnitKind.SUBITEM, _text(sub, "목번호")
-            )
     notes = tuple(_lines(_text(unit, "조문참고자료")))
     return RawBlock(
         kind=BlockKind.ARTICLE,
-        lines=tuple(lines),
+        lines=tuple(_unit_lines(unit)),
         article=article,
         article_branch=branch,
         title=_text(unit, "조문제목") or None,
@@ -352,6 +390,34 @@ def _xml_article(unit: Element, path: Path, division: tuple[str, ...]) -> RawBlo
         notes=notes,
         division=division,
     )
+
+
+def _unit_lines(unit: Element) -> list[RawLine]:
+    """The lines of one 조문단위: 조문내용, then each 항 with its 호 and 목."""
+    lines: list[RawLine] = []
+    head = _lines(_content(unit, "조문내용"))
+    for i, line in enumerate(head):
+        lines.append(RawLine(line, UnitKind.ARTICLE if i == 0 else None))
+    for paragraph in unit.iterfind("항"):
+        label = _text(paragraph, "항번호")
+        _append_element_lines(lines, _content(paragraph, "항내용"), UnitKind.PARAGRAPH, label)
+        for item in paragraph.iterfind("호"):
+            label = _text(item, "호번호")
+            item_branch = _text(item, "호가지번호")
+            if re.fullmatch(r"[0-9]{1,9}", item_branch) and int(item_branch) and "의" not in label:
+                # API bodies write 1의2. as 호번호 "1." plus 호가지번호 "2".
+                label = f"{label.rstrip('.').strip()}의{int(item_branch)}."
+            _append_element_lines(lines, _content(item, "호내용"), UnitKind.ITEM, label)
+            for sub in item.iterfind("목"):
+                _append_element_lines(
+                    lines, _content(sub, "목내용"), UnitKind.SUBITEM, _text(sub, "목번호")
+                )
+        # Some JSON bodies put 목 beside their 호 instead of inside it (SPEC §5.3).
+        for sub in paragraph.iterfind("목"):
+            _append_element_lines(
+                lines, _content(sub, "목내용"), UnitKind.SUBITEM, _text(sub, "목번호")
+            )
+    return lines
 
 
 def _append_element_lines(lines: list[RawLine], text: str, level: UnitKind, label: str) -> None:
@@ -370,14 +436,14 @@ def _xml_annex(annex: Element, path: Path) -> RawBlock:
     if not number_text and key:
         number_text, branch_text = key[:4], key[4:6]
     try:
-        number = int(number_text)
-        branch = int(branch_text) if branch_text else 0
+        number = _number(number_text)
+        branch = _number(branch_text) if branch_text else 0
     except ValueError as exc:
         raise ImportError_(
             f"{path}: 별표단위 {key}: 별표번호 {number_text!r} is not a number"
         ) from exc
     title = _text(annex, "별표제목") or _text(annex, "별표제목문자열") or None
-    lines = _lines(_text(annex, "별표내용"))
+    lines = _lines(_content(annex, "별표내용"))
     if not lines and title:
         lines = [title]  # annexes published only as HWP/PDF keep their title as text
     return RawBlock(
@@ -400,16 +466,19 @@ def _addendum_id(head: str, number: str | None = None) -> str:
     inside = re.search(r"<([^<>]*)>", head)
     if inside and inside.group(1).strip():
         return re.sub(r"\s+", "", inside.group(1))
-    if number and number.strip().isdigit():
+    if number and re.fullmatch(r"[0-9]{1,9}", number.strip()):  # "²".isdigit() is True
         return f"제{int(number)}호"
-    return re.sub(r"\s+", "", head) or "?"
+    # Without angle brackets: the id is written inside 부칙<…> and must parse back from there.
+    return re.sub(r"[\s<>]+", "", head) or "?"
 
 
 # ---------------------------------------------------------------------------------------------
 # legalize-kr Markdown
 # ---------------------------------------------------------------------------------------------
 
-_MD_ARTICLE_RE = re.compile(r"^#{1,6}\s+제\s*(\d+)\s*조(?:\s*의\s*(\d+))?\s*(?:\((.*)\))?\s*$")
+_MD_ARTICLE_RE = re.compile(
+    r"^#{1,6}\s+제\s*(\d{1,9})\s*조(?:\s*의\s*(\d{1,9}))?\s*(?:\((.*)\))?\s*$"
+)
 _MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 _MD_PARAGRAPH_RE = re.compile(
     r"^\*\*([\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]|<\d+>|\d+)\*\*\s*(.*)$"
@@ -456,8 +525,9 @@ def read_markdown(path: str | Path, *, data: bytes | None = None) -> RawLaw:
                 "article": int(number),
                 "branch": int(branch or 0),
                 "title": title.strip() if title is not None else None,
-                "head": f"제{int(number)}조"
-                + (f"의{int(branch)}" if branch else "")
+                # The numbers as written ("제03조" keeps its 0): the text is never rewritten.
+                "head": f"제{number}조"
+                + (f"의{branch}" if branch else "")
                 + (f"({title.strip()})" if title is not None else ""),
                 "lines": [],
                 "division": tuple(heading.values()),
@@ -547,7 +617,9 @@ def _md_line(line: str) -> RawLine:
 
 
 def _md_annex_start(title: str, lineno: int) -> dict:
-    match = re.match(r"(별표|별지\s*서식|별지)\s*(\d+)?(?:\s*의\s*(\d+))?", title.replace(" ", ""))
+    match = re.match(
+        r"(별표|별지\s*서식|별지)\s*(\d{1,9})?(?:\s*의\s*(\d{1,9}))?(?!\d)", title.replace(" ", "")
+    )
     kind = "서식" if match and "별지" in match.group(1) else "별표"
     return {
         "kind": BlockKind.ANNEX,
@@ -599,19 +671,26 @@ def _finish_md_block(current: dict) -> RawBlock:
 
 
 def _split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
+    """(front matter fields, body text, 1-based line number of the body's first line).
+
+    The front matter ends at the first later line that is exactly '---' (trailing blanks
+    allowed); lines are split as the body's are (str.splitlines).
+    """
     if not text.startswith("---"):
         raise ImportError_(f"{path}: no YAML front matter ('---' on the first line)")
-    end = text.find("\n---", 3)
-    if end < 0:
+    lines = text.splitlines(keepends=True)
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
+    if close is None:
         raise ImportError_(f"{path}: YAML front matter is not closed by a '---' line")
     try:
-        front = yaml.safe_load(text[3:end]) or {}
-    except yaml.YAMLError as exc:
+        front = yaml.safe_load(lines[0][3:] + "".join(lines[1:close])) or {}
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        # PyYAML raises ValueError for impossible dates (공포일자: 2014-13-45) and
+        # RecursionError for very deep nesting.
         raise ImportError_(f"{path}: YAML front matter does not parse: {exc}") from exc
     if not isinstance(front, dict):
         raise ImportError_(f"{path}: YAML front matter is not a mapping of fields")
-    body_start = text.find("\n", end + 4) + 1
-    return front, text[body_start:], text[:body_start].count("\n") + 1
+    return front, "".join(lines[close + 1 :]), close + 2
 
 
 def _markdown_meta(front: dict, path: Path) -> LawMeta:

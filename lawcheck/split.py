@@ -45,12 +45,18 @@ _CIRCLED.update({chr(0x3251 + i): 21 + i for i in range(15)})  # ㉑..㉟
 _CIRCLED.update({chr(0x32B1 + i): 36 + i for i in range(15)})  # ㊱..㊿
 
 _PARAGRAPH_TEXT_RE = re.compile(r"^([\u2460-\u2473\u3251-\u325f\u32b1-\u32bf])")
-_ITEM_TEXT_RE = re.compile(r"^(\d+)(?:의(\d+))?\.(?=\s|$)")
+# Unit numbers have at most 9 digits: a longer run of digits is text, not a label (and int()
+# refuses strings of more than 4300 digits).
+_ITEM_TEXT_RE = re.compile(r"^(\d{1,9})(?:의(\d{1,9}))?\.(?=\s|$)")
 _SUBITEM_TEXT_RE = re.compile(r"^([가-힣])(?:의(\d+))?\.(?=\s|$)")
-_DETAIL_TEXT_RE = re.compile(r"^(\d+)\)(?=\s|$)")
-_SUBDETAIL_TEXT_RE = re.compile(r"^(\(\d+\)|[가-힣]\)|\([가-힣]\))(?=\s|$)")
+# 1) and (1) labels go into the reference as written, whose grammar has ASCII digits only
+# ("٣)" would make a ClauseRef that does not parse back): other digits are text.
+_DETAIL_TEXT_RE = re.compile(r"^([0-9]{1,9})\)(?=\s|$)")
+_SUBDETAIL_TEXT_RE = re.compile(r"^(\([0-9]{1,9}\)|[가-힣]\)|\([가-힣]\))(?=\s|$)")
 
-_ADDENDUM_ARTICLE_RE = re.compile(r"^제\s*(\d+)\s*조(?:\s*의\s*(\d+))?(?=\s*\(|\s+생략|\s+삭제)")
+_ADDENDUM_ARTICLE_RE = re.compile(
+    r"^제\s*(\d{1,9})\s*조(?:\s*의\s*(\d{1,9}))?(?=\s*\(|\s+생략|\s+삭제)"
+)
 _DELETED_RE = re.compile(r"^제\d+조(?:의\d+)?\s*(?:\([^)]*\))?\s*삭제\s*(?:<[^>]*>)?\s*$")
 
 _NOTE_INLINE_RE = re.compile(
@@ -146,7 +152,10 @@ def split_block(raw: RawBlock, *, law_name: str = "") -> Block:
     elif raw.kind is BlockKind.ADDENDUM:
         units, ref = _addendum_units(raw, lines)
     else:
-        ref = ClauseRef(annex_kind=raw.annex_kind, annex=raw.annex, annex_branch=raw.annex_branch)
+        # No kind means 별표, as ClauseRef prints it, so that the ref parses back unchanged.
+        ref = ClauseRef(
+            annex_kind=raw.annex_kind or "별표", annex=raw.annex, annex_branch=raw.annex_branch
+        )
         units = [_Unit(UnitKind.ANNEX, ref, None, [line.text.strip() for line in lines], 0, None)]
     text, clauses = _assemble(units)
     where = f"{law_name} {ref}".strip()
@@ -230,7 +239,7 @@ def _classify(line: RawLine, text: str) -> tuple[UnitKind | None, str | None, tu
     if kind is UnitKind.PARAGRAPH:
         match = _PARAGRAPH_TEXT_RE.match(label or text)
         if match is None:
-            number = re.match(r"^<?(\d+)>?", (label or "").strip())
+            number = re.match(r"^<?(\d{1,9})(?!\d)", (label or "").strip())
             return kind, label, ((int(number.group(1)),) if number else None)
         return kind, match.group(1), (_CIRCLED[match.group(1)],)
     if kind is UnitKind.ITEM:
