@@ -1880,6 +1880,33 @@ def _scope_hint(a: CDef, b: CDef) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+def _pairs_within_kinds(
+    corpus: Corpus,
+    buckets: dict[str, list[CClause]],
+    p: dict,
+    allow: Callable[[CClause, CClause], bool],
+    ignore: dict[str, Iterable[str]] | None = None,
+) -> Iterator[tuple[str, CClause, CClause, float, list[str]]]:
+    """Candidate pairs inside each bucket (duty kind, competence …), with the rule's
+    term-index parameters: (kind, a, b, shared weight, shared terms)."""
+    for kind, clauses in buckets.items():
+        own_words = set((ignore or {}).get(kind, ()))
+        pairs = pair_by_terms(
+            corpus,
+            {kind: clauses},
+            None,
+            max_df=p["max_term_df"],
+            min_weight=p["min_shared_weight"],
+            allow=allow,
+            ignore_terms=lambda t, _w=own_words: t in _w,
+            require_any=p["require_concepts"],
+            strong=p["strong_concepts"],
+            strong_min_weight=p["strong_min_weight"],
+        )
+        for (ia, ib), (weight, terms) in pairs.items():
+            yield kind, corpus.by_id[ia], corpus.by_id[ib], weight, terms
+
+
 def pair_by_terms(
     corpus: Corpus,
     left: dict[str, list[CClause]],
@@ -2059,30 +2086,16 @@ def kind_overlapping_duty(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
         return _actors_overlap(corpus, a, actor_of(a), b, actor_of(b)) >= p["min_actor_overlap"]
 
     results: list[tuple[float, str, CClause, CClause, list[str], float]] = []
-    for kind, clauses in buckets.items():
-        own_words = set(data["kinds"][kind].get("ignore", []))
-        pairs = pair_by_terms(
-            corpus,
-            {kind: clauses},
-            None,
-            max_df=p["max_term_df"],
-            min_weight=p["min_shared_weight"],
-            allow=allow,
-            ignore_terms=lambda t, _w=own_words: t in _w,
-            require_any=p["require_concepts"],
-            strong=p["strong_concepts"],
-            strong_min_weight=p["strong_min_weight"],
-        )
-        for (ia, ib), (weight, terms) in pairs.items():
-            a, b = corpus.by_id[ia], corpus.by_id[ib]
-            if (a.law_id, a.ref) > (b.law_id, b.ref):
-                a, b = b, a
-            overlap = _actors_overlap(corpus, a, actor_of(a), b, actor_of(b))
-            # A shared AI-domain concept ranks a pair as if it shared much more.
-            strong = {f"@{c}" for c in p["strong_concepts"]}
-            if strong & corpus.context_terms(a) & corpus.context_terms(b):
-                weight += 2 * p["min_shared_weight"]
-            results.append((weight * overlap, kind, a, b, terms, overlap))
+    ignore = {kind: data["kinds"][kind].get("ignore", []) for kind in buckets}
+    for kind, a, b, weight, terms in _pairs_within_kinds(corpus, buckets, p, allow, ignore):
+        if (a.law_id, a.ref) > (b.law_id, b.ref):
+            a, b = b, a
+        overlap = _actors_overlap(corpus, a, actor_of(a), b, actor_of(b))
+        # A shared AI-domain concept ranks a pair as if it shared much more.
+        strong = {f"@{c}" for c in p["strong_concepts"]}
+        if strong & corpus.context_terms(a) & corpus.context_terms(b):
+            weight += 2 * p["min_shared_weight"]
+        results.append((weight * overlap, kind, a, b, terms, overlap))
     results.sort(key=lambda r: -r[0])
     per_pair: Counter = Counter()
     seen_articles: set = set()
@@ -2549,49 +2562,34 @@ def kind_sanction_disparity(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
         return a.law_id != b.law_id and not corpus.same_family(a.law_id, b.law_id)
 
     results = []
-    for kind, duties in buckets.items():
-        own_words = set(data["kinds"][kind].get("ignore", []))
-        pairs = pair_by_terms(
-            corpus,
-            {kind: duties},
-            None,
-            max_df=p["max_term_df"],
-            min_weight=p["min_shared_weight"],
-            allow=allow,
-            ignore_terms=lambda t, _w=own_words: t in _w,
-            require_any=p["require_concepts"],
-            strong=p["strong_concepts"],
-            strong_min_weight=p["strong_min_weight"],
+    ignore = {kind: data["kinds"][kind].get("ignore", []) for kind in buckets}
+    for kind, a, b, weight, terms in _pairs_within_kinds(corpus, buckets, p, allow, ignore):
+        (sa, va), (sb, vb) = worst(a), worst(b)
+        ratio = 1.0
+        reason = ""
+        if va.criminal != vb.criminal:
+            if not p["flag_class_difference"]:
+                continue
+            reason = "class"
+            ratio = 10.0
+        else:
+            low, high = sorted((va.amount, vb.amount))
+            if low <= 0:
+                continue
+            ratio = high / low
+            if va.criminal and va.prison_years and vb.prison_years:
+                ratio = max(
+                    ratio,
+                    max(va.prison_years, vb.prison_years) / min(va.prison_years, vb.prison_years),
+                )
+            if ratio < p["min_ratio"]:
+                continue
+            reason = "amount"
+        if (a.law_id, a.ref) > (b.law_id, b.ref):
+            a, b, sa, sb, va, vb = b, a, sb, sa, vb, va
+        results.append(
+            (weight * min(ratio, 10) / 10, kind, a, b, sa, sb, va, vb, ratio, terms, reason)
         )
-        for (ia, ib), (weight, terms) in pairs.items():
-            a, b = corpus.by_id[ia], corpus.by_id[ib]
-            (sa, va), (sb, vb) = worst(a), worst(b)
-            ratio = 1.0
-            reason = ""
-            if va.criminal != vb.criminal:
-                if not p["flag_class_difference"]:
-                    continue
-                reason = "class"
-                ratio = 10.0
-            else:
-                low, high = sorted((va.amount, vb.amount))
-                if low <= 0:
-                    continue
-                ratio = high / low
-                if va.criminal and va.prison_years and vb.prison_years:
-                    ratio = max(
-                        ratio,
-                        max(va.prison_years, vb.prison_years)
-                        / min(va.prison_years, vb.prison_years),
-                    )
-                if ratio < p["min_ratio"]:
-                    continue
-                reason = "amount"
-            if (a.law_id, a.ref) > (b.law_id, b.ref):
-                a, b, sa, sb, va, vb = b, a, sb, sa, vb, va
-            results.append(
-                (weight * min(ratio, 10) / 10, kind, a, b, sa, sb, va, vb, ratio, terms, reason)
-            )
     results.sort(key=lambda r: -r[0])
     per_pair: Counter = Counter()
     for score, kind, a, b, sa, sb, va, vb, ratio, terms, reason in results:
@@ -2694,23 +2692,10 @@ def kind_jurisdiction_overlap(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
         return not (x == y or x in y or y in x)
 
     results = []
-    for kind, clauses in buckets.items():
-        pairs = pair_by_terms(
-            corpus,
-            {kind: clauses},
-            None,
-            max_df=p["max_term_df"],
-            min_weight=p["min_shared_weight"],
-            allow=allow,
-            require_any=p["require_concepts"],
-            strong=p["strong_concepts"],
-            strong_min_weight=p["strong_min_weight"],
-        )
-        for (ia, ib), (weight, terms) in pairs.items():
-            a, b = corpus.by_id[ia], corpus.by_id[ib]
-            if (a.law_id, a.ref) > (b.law_id, b.ref):
-                a, b = b, a
-            results.append((weight, kind, a, b, terms))
+    for kind, a, b, weight, terms in _pairs_within_kinds(corpus, buckets, p, allow):
+        if (a.law_id, a.ref) > (b.law_id, b.ref):
+            a, b = b, a
+        results.append((weight, kind, a, b, terms))
     results.sort(key=lambda r: -r[0])
     per_pair: Counter = Counter()
     for weight, kind, a, b, terms in results:
