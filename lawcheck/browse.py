@@ -40,10 +40,14 @@ _DEPTH = {
 }
 
 
-def law_choices(session: Session) -> list[tuple[str, int]]:
-    """(label, version id) of the newest version of every law, by name."""
+def law_choices(session: Session) -> list[tuple[str, int, str]]:
+    """(label, version id, 법령ID) of the newest version of every law, by name."""
     return [
-        (f"{v.name} ({v.kind}, 제{_number(v.promulgation_no)}호, 시행 {v.effective_date})", v.id)
+        (
+            f"{v.name} ({v.kind}, 제{_number(v.promulgation_no)}호, 시행 {v.effective_date})",
+            v.id,
+            v.law_id,
+        )
         for v in list_versions(session, latest_only=True)
     ]
 
@@ -86,6 +90,7 @@ def law_tree(session: Session, version_id: int) -> list[dict]:
         rows.append(
             {
                 "clause_id": clause.id,
+                "law_id": version.law_id,
                 "ref": clause.ref,
                 "kind": clause.kind,
                 "depth": _DEPTH.get(clause.kind, 1),

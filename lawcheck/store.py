@@ -826,36 +826,39 @@ def with_decisions(session: Session, findings) -> list:
     return out
 
 
-def load_findings(session: Session, *, rule_ids=None, law_id: str | None = None) -> list:
-    """Stored findings (best first) as `Finding`s, with their decisions applied."""
+def finding_from_row(row: FindingRow):
+    """A stored finding as a `Finding` (without its decisions)."""
     from lawcheck.models import Finding, FindingClause
 
+    clauses = tuple(
+        FindingClause(
+            **{k: v for k, v in c.items() if k != "spans"},
+            spans=tuple(Span(s["start"], s["end"], s["label"]) for s in c.get("spans", [])),
+        )
+        for c in row.clauses
+    )
+    return Finding(
+        id=row.finding_id,
+        rule_id=row.rule_id,
+        kind=row.kind,
+        severity=row.severity,
+        message=row.message,
+        clauses=clauses,
+        resolution_hint=row.resolution_hint,
+        score=row.score,
+        rule_hash=row.rule_hash,
+        details=dict(row.details or {}),
+    )
+
+
+def load_findings(session: Session, *, rule_ids=None, law_id: str | None = None) -> list:
+    """Stored findings (best first) as `Finding`s, with their decisions applied."""
     query = select(FindingRow).order_by(FindingRow.score.desc(), FindingRow.finding_id)
     if rule_ids:
         query = query.where(FindingRow.rule_id.in_(list(rule_ids)))
-    findings = []
-    for row in session.exec(query):
-        if law_id is not None and law_id not in (row.law_ids or []):
-            continue
-        clauses = tuple(
-            FindingClause(
-                **{k: v for k, v in c.items() if k != "spans"},
-                spans=tuple(Span(s["start"], s["end"], s["label"]) for s in c.get("spans", [])),
-            )
-            for c in row.clauses
-        )
-        findings.append(
-            Finding(
-                id=row.finding_id,
-                rule_id=row.rule_id,
-                kind=row.kind,
-                severity=row.severity,
-                message=row.message,
-                clauses=clauses,
-                resolution_hint=row.resolution_hint,
-                score=row.score,
-                rule_hash=row.rule_hash,
-                details=dict(row.details or {}),
-            )
-        )
+    findings = [
+        finding_from_row(row)
+        for row in session.exec(query)
+        if law_id is None or law_id in (row.law_ids or [])
+    ]
     return with_decisions(session, findings)

@@ -80,3 +80,32 @@ def server(replay_session):
     replay_session.reset()
     yield replay_session
     replay_session.reset()
+
+
+@pytest.fixture(scope="session")
+def embedded_db_file(tmp_path_factory) -> Path:
+    """The embedded corpus imported, analysed and checked once per run (a SQLite file);
+    tests copy it (`checked_db`) rather than paying for the analysis again."""
+    from lawcheck.check import run_check
+    from lawcheck.pipeline import analyse_database, import_paths
+    from lawcheck.store import get_engine
+    from lawcheck.testing import PROJECT_ROOT
+
+    path = tmp_path_factory.mktemp("embedded") / "lawcheck.db"
+    engine = get_engine(f"sqlite:///{path}")
+    report = import_paths([PROJECT_ROOT / "corpus" / "embed", PROJECT_ROOT / "corpus" / "api"], engine)
+    assert report.ok, report.failed
+    analyse_database(engine)
+    run_check(engine, save=True)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def checked_db(embedded_db_file: Path, tmp_path: Path) -> str:
+    """A private copy of the checked embedded corpus: its SQLite URL."""
+    import shutil
+
+    copy = tmp_path / "checked.db"
+    shutil.copyfile(embedded_db_file, copy)
+    return f"sqlite:///{copy}"
