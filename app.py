@@ -41,6 +41,7 @@ from lawcheck.review import (
     law_names,
     page_of,
     queue_index,
+    queue_stamp,
 )
 from lawcheck.store import DECISIONS, get_engine, redact_url
 
@@ -55,6 +56,21 @@ def _engine_for(url: str | None):
 def engine():
     """One database engine per server process and database URL."""
     return _engine_for(os.environ.get("LAWCHECK_DB"))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _queue_for(url: str | None, stamp: tuple):
+    with Session(_engine_for(url)) as session:
+        return queue_index(session), law_names(session)
+
+
+def queue():
+    """Every finding's review status and the law names; read again only when a finding or a
+    decision changed (decoding 10,000 findings' hashes is most of a page's render time)."""
+    url = os.environ.get("LAWCHECK_DB")
+    with Session(engine()) as session:
+        stamp = queue_stamp(session)
+    return _queue_for(url, stamp)
 
 
 def tag_badge(tag: str | None) -> str:
@@ -81,18 +97,24 @@ def status_badge(status: str) -> str:
 
 
 def reviewer_name() -> str:
-    """The reviewer's name, kept for the whole browser session (across pages)."""
+    """The reviewer's name, kept for the whole browser session and in the address (?reviewer=)
+    so that a reload or a bookmarked queue still knows who is deciding."""
     # A widget's own state is dropped on pages that do not render it: keep a copy.
-    st.session_state.setdefault("reviewer_name", "")
+    if "reviewer_name" not in st.session_state:
+        st.session_state["reviewer_name"] = st.query_params.get("reviewer", "")[:80]
     name = st.sidebar.text_input(
         "검토자 · Reviewer (required to decide)",
         value=st.session_state["reviewer_name"],
         max_chars=80,
         key="reviewer_input",
         placeholder="이름 · your name",
-    )
-    st.session_state["reviewer_name"] = name.strip()
-    return name.strip()
+    ).strip()
+    st.session_state["reviewer_name"] = name
+    if name:
+        st.query_params["reviewer"] = name
+    else:
+        st.query_params.pop("reviewer", None)
+    return name
 
 
 # ---------------------------------------------------------------------------------------------
@@ -192,9 +214,7 @@ def _multiselect(label: str, key: str, options, counts, names=None) -> frozenset
 def review_queue() -> None:
     st.title("검토 대기열 · Review queue")
     reviewer = reviewer_name()
-    with Session(engine()) as session:
-        entries = queue_index(session)
-        names = law_names(session)
+    entries, names = queue()
     if not entries:
         st.info("No findings yet: run `lawcheck check` (or `lawcheck run`) first.")
         return
@@ -244,7 +264,7 @@ def review_queue() -> None:
     pages = max(1, -(-len(shown) // page_size))
     st.session_state.setdefault("q_page", 1)
     st.session_state["q_page"] = min(max(1, st.session_state["q_page"]), pages)
-    nav = st.columns([1, 1, 2, 6], vertical_alignment="center")
+    nav = st.columns([2, 2, 2, 5], vertical_alignment="center")
     if nav[0].button("◀ Prev", shortcut="Alt+P", disabled=st.session_state["q_page"] <= 1):
         st.session_state["q_page"] -= 1
     if nav[1].button("Next ▶", shortcut="Alt+N", disabled=st.session_state["q_page"] >= pages):
@@ -388,8 +408,7 @@ def overview() -> None:
     st.title("정합성 개요 · Coherence overview")
     with Session(engine()) as session:
         balance = pd.DataFrame(balance_by_law(session))
-        entries = queue_index(session)
-        names = law_names(session)
+    entries, names = queue()
     if balance.empty:
         st.info("No laws in the database yet: run `lawcheck run`.")
         return

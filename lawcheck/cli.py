@@ -302,8 +302,17 @@ def run_cmd(
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.text,
     quiet: QuietOption = False,
+    review: Annotated[
+        bool | None,
+        typer.Option(
+            "--review/--no-review",
+            help="Start the review UI at the end (default: when run in a terminal).",
+        ),
+    ] = None,
+    port: Annotated[int, typer.Option(help="Port of the review UI.")] = 8501,
 ) -> None:
-    """The main job: import, analyse and check the embedded corpus, then summarise it."""
+    """The main job: import, analyse and check the embedded corpus, summarise it, then open
+    the review UI on it."""
     corpus = embedded_corpus()
     sources = [corpus / "embed", corpus / "api"]
     missing = [str(p) for p in sources if not p.is_dir()]
@@ -369,6 +378,9 @@ def run_cmd(
     _emit(data, fmt, lines)
     if not report.ok:
         raise typer.Exit(2)
+    # Scripts and pipes get the summary and the exit code; a person at a terminal gets the UI.
+    if review if review is not None else (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise typer.Exit(_serve_review(db, "127.0.0.1", port))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -600,6 +612,11 @@ def review_cmd(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
 ) -> None:
     """Start the review UI (Streamlit) on the database."""
+    raise typer.Exit(_serve_review(db, host, port))
+
+
+def _serve_review(db: str | None, host: str, port: int) -> int:
+    """Run app.py under Streamlit until it is stopped; returns its exit code."""
     import os
     import subprocess
 
@@ -611,7 +628,9 @@ def review_cmd(
     get_engine(db)  # fail here, with a clear message, if the database cannot be opened
     env = dict(os.environ, LAWCHECK_DB=db_url(db))
     typer.echo(
-        f"lawcheck review on http://{host}:{port} (database {redact_url(db_url(db))})", err=True
+        f"lawcheck review on http://{host}:{port} (database {redact_url(db_url(db))}); "
+        "Ctrl+C stops it",
+        err=True,
     )
     command = [
         sys.executable,
@@ -628,7 +647,10 @@ def review_cmd(
         "--browser.gatherUsageStats",
         "false",
     ]
-    raise typer.Exit(subprocess.call(command, env=env))
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 0
 
 
 # ---------------------------------------------------------------------------------------------

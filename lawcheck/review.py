@@ -127,6 +127,23 @@ def _changed(current: dict, decided: dict) -> bool:
     return any(decided.get(key) != digest for key, digest in current.items())
 
 
+def queue_stamp(session: Session) -> tuple:
+    """Changes whenever findings or decisions change: a cache key for `queue_index`."""
+    from sqlalchemy import func
+
+    # Re-checking replaces rows (ids may be reused): the scores and check time tell.
+    findings = session.exec(
+        select(
+            func.count(FindingRow.id),
+            func.max(FindingRow.id),
+            func.max(FindingRow.checked_at),
+            func.sum(FindingRow.score),
+        )
+    ).one()
+    decisions = session.exec(select(func.count(DecisionRow.id), func.max(DecisionRow.id))).one()
+    return (*findings, *decisions)
+
+
 def queue_index(session: Session) -> list[QueueEntry]:
     """Every stored finding, best first, with its review status."""
     latest = _latest_decisions(session)

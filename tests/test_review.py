@@ -73,6 +73,14 @@ def test_decisions_reattach_after_reimport_and_mark_changed_text(db_url, corpus_
     statute = next(c for c in view.clauses if c.clause.law_id == "014820")
     assert statute.changed and "인공지능 관련 기관" in statute.clause.text
     assert view.status == "confirmed" and view.text_changed
+    # The queue page marks it, on this database (SQLite or PostgreSQL).
+    from test_app import markdown_text, page
+
+    at = page("review_queue", db_url)
+    assert not at.exception
+    assert at.metric[3].value == "1"
+    assert "text changed since the decision" in "\n".join(w.value for w in at.warning)
+    assert "조문 변경됨" in markdown_text(at)
     # A new decision on the new text clears the mark.
     decide(engine, GAP, "needs_discussion", reviewer="검토자0")
     with Session(engine) as session:
