@@ -141,7 +141,7 @@ def law_browser() -> None:
         rows = law_tree(session, version_id)
         findings = findings_by_clause(session, rows[0]["law_id"]) if rows else {}
     counts = pd.DataFrame(balance_by_division(rows)).set_index("division")
-    left, right = st.columns([2, 1])
+    left, right = st.columns([3, 2])
     with right:
         st.subheader("진흥 · 규제 · 중립 by chapter")
         st.bar_chart(counts[list(TAGS)], color=["#2e8b57", "#c0392b", "#aaaaaa"], horizontal=True)
