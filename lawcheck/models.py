@@ -98,7 +98,7 @@ _REF_RE = re.compile(
     (?:(?P<annex_kind>별표|서식)(?P<annex>\d+)(?:의(?P<annex_branch>\d+))?)?
     (?:제(?P<article>\d+)조(?:의(?P<article_branch>\d+))?)?
     (?:제(?P<paragraph>\d+)항)?
-    (?:제(?P<item>\d+)호(?:의(?P<item_branch>\d+))?)?
+    (?:제(?P<item>\d+)호(?:의(?P<item_branch>\d+)(?:/(?=\d))?)?)?
     (?:(?P<subitem>[가-힣](?:의\d+)?)목)?
     (?P<details>(?:\(?[0-9가-힣]+\))*)
     (?:\ (?P<part>본문|단서|전단|후단|각\ 호\ 외의\ 부분))?
@@ -114,7 +114,9 @@ class ClauseRef:
 
     The canonical string ("제3조의2제1항제2호가목", "부칙<제21311호>제1조", "별표2",
     "제35조제1항 후단") parses back with `ClauseRef.parse`. Together with the 법령ID it is the
-    clause's stable key: it survives re-import of a newer version of the same law.
+    clause's stable key: it survives re-import of a newer version of the same law. A label of
+    two or more digits right after a branched item is set off by "/" ("제1호의2/10)"), the one
+    place where the parts would otherwise run together ambiguously.
     """
 
     preamble: bool = False  # 전문: text before the first article (헌법 전문, laws without 조)
@@ -153,6 +155,10 @@ class ClauseRef:
                 out.append(f"의{self.item_branch}")
         if self.subitem is not None:
             out.append(f"{self.subitem}목")
+        if self.item_branch and self.details and self.details[0][:2].isdigit():
+            # "제1호의2" + "10)" would read back as 제1호의21 + "0)": a "/" keeps them apart
+            # (only there, so that the keys of one-digit labels, "제1호의21)", stay as they were).
+            out.append("/")
         out.extend(self.details)
         if self.part:
             out.append(f" {self.part}")

@@ -1570,12 +1570,6 @@ def test_properties_regression_split(name, raw):
     _split_and_check(raw)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="ClauseRef's canonical string is ambiguous for a 1)-style label of two or more "
-    "digits under a branched item: 제1조제1호의2 + 10) prints 제1조제1호의210), which parses "
-    "back as 제1호의21 + 0); the fix belongs in models.ClauseRef (not owned by this change)",
-)
-def test_properties_known_bug_branched_item_detail_ref_does_not_parse_back():
+def test_properties_branched_item_with_two_digit_detail_parses_back():
+    """제1조제1호의2 + 10) once printed 제1조제1호의210), read back as 제1호의21 + 0)."""
     _split_and_check(_raw_law(_article("제1조(목적) 목적", "1의2. 호", "10) 세목")))
