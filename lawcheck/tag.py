@@ -49,7 +49,8 @@ class Patterns:
     actor_examples: dict[str, tuple[str, ...]]  # ActorType value -> strings of that type
     predicates: dict[str, frozenset[str]]  # regulate / promote / administer / sanction -> forms
     burden: tuple[re.Pattern, ...]  # morpheme-string regexes that put a burden on the actor
-    predicate_examples: dict  # regulate/promote/administer -> sentences; burden -> must/not
+    cues: dict[str, tuple[re.Pattern, ...]]  # regulate / promote -> morpheme-string regexes
+    predicate_examples: dict  # regulate/promote/administer -> sentences; burden/cues -> must/not
 
 
 def _load_yaml(path: Path) -> dict:
@@ -143,7 +144,8 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
     path = directory / "predicates.yaml"
     raw_predicates = _load_yaml(path)
     predicates = {}
-    for kind in ("regulate", "promote", "administer", "sanction", "protect", "industry", "civil"):
+    for kind in ("regulate", "promote", "administer", "sanction", "protect", "industry", "civil",
+                 "direct_support", "relief", "criminal_procedure", "deemed_burden"):
         values = raw_predicates.get(kind)
         if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
             raise PatternFileError(f"{path}: '{kind}' must be a non-empty list of words")
@@ -152,15 +154,23 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
     if not isinstance(burden_raw, list) or not burden_raw:
         raise PatternFileError(f"{path}: 'burden' must be a non-empty list of regexes")
     burden = tuple(_regex(v, path, f"burden[{j}]") for j, v in enumerate(burden_raw))
+    cues = {}
+    for kind in ("regulate", "promote"):
+        key = f"{kind}_cues"
+        values = raw_predicates.get(key)
+        if not isinstance(values, list) or not values:
+            raise PatternFileError(f"{path}: '{key}' must be a non-empty list of regexes")
+        cues[kind] = tuple(_regex(v, path, f"{key}[{j}]") for j, v in enumerate(values))
     examples = raw_predicates.get("examples") or {}
     missing = [k for k in ("regulate", "promote", "administer") if not examples.get(k)]
-    burden_examples = examples.get("burden") or {}
-    if missing or not burden_examples.get("must_match") or not burden_examples.get(
-        "must_not_match"
+    if missing or any(
+        not (examples.get(key) or {}).get(kind)
+        for key in ("burden", "regulate_cues", "promote_cues")
+        for kind in ("must_match", "must_not_match")
     ):
         raise PatternFileError(
-            f"{path}: 'examples' needs sentences for regulate, promote and administer and "
-            "burden.must_match / burden.must_not_match"
+            f"{path}: 'examples' needs sentences for regulate, promote and administer, and "
+            "must_match / must_not_match for burden, regulate_cues and promote_cues"
         )
     return Patterns(
         tuple(modality),
@@ -168,6 +178,7 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
         {k: tuple(str(v) for v in values) for k, values in actor_examples.items()},
         predicates,
         burden,
+        cues,
         examples,
     )
 
@@ -519,7 +530,7 @@ def tag_doc(doc: Doc, patterns: Patterns | None = None) -> ClauseTag:
             "TAG-EMPTY",
         )
     sentence, sent_morphs = modal_main
-    decision = _sentence_decision(text, sentence, sent_morphs, patterns)
+    decision = _sentence_decision(text, sentence, sent_morphs, patterns, morphs)
     tag, rule = decision.tag, decision.rule
     evidence = list(decision.evidence)
     if tag is Tag.NEUTRAL:
@@ -566,7 +577,11 @@ class _Decision:
 
 
 def _sentence_decision(
-    text: str, sentence: SentenceTag, morphs: list[Morph], patterns: Patterns
+    text: str,
+    sentence: SentenceTag,
+    morphs: list[Morph],
+    patterns: Patterns,
+    context: list[Morph] | None = None,
 ) -> _Decision:
     """Tag one sentence from its modality, its actor and what its predicate does."""
     evidence: list[Evidence] = []
@@ -580,7 +595,7 @@ def _sentence_decision(
     kind = ActorType.ANYONE if how == "anyone" else actor_type(actor, patterns)
     if actor_span:
         evidence.append(Evidence(*actor_span, f"actor:{kind.value}", "ACTOR-SUBJECT"))
-    features = _features(text, morphs, patterns, evidence)
+    features = _features(text, morphs, patterns, evidence, context)
     party, party_type = _object_party(text, morphs, patterns)
     features["object"] = party
     features["object_type"] = party_type
@@ -701,22 +716,78 @@ def _object_nouns(morphs: list[Morph]) -> set[str]:
 
 
 _DELEGATED_TERM_RE = re.compile(r'["“]([^"”]*(?:대통령령|총리령|부령|고시)[^"”]*)["”]\s*(?:이)?란')
+_TITLE_RE = re.compile(r"^제\d+조(?:의\d+)?\(([^)]*)\)")
+# Heads of a delegated term that set what a duty requires or whom it binds.
+_REQUIREMENT_HEADS = {"기준", "요건", "방법", "절차", "정보", "기간", "사유"}
 
 
-def _delegated_term(text: str, morphs: list[Morph], patterns: Patterns) -> dict:
-    """Whether the sentence defines a delegated phrase ("대통령령으로 정하는 사업"이란 …)."""
+def _delegated_term(
+    text: str, morphs: list[Morph], context: list[Morph], patterns: Patterns
+) -> dict:
+    """Whether the sentence defines a delegated phrase ("대통령령으로 정하는 사업"이란 …), and
+    which side the provision it fills is on: a list of support measures (promote), the
+    requirements, methods or addressees of a duty (regulate), or neither (scope, ranges).
+    """
     start, end = morphs[0].start, morphs[-1].end
     match = _DELEGATED_TERM_RE.search(text, start, end)
     if match is None:
         return {"delegated_definition": False, "best_term": None}
     term = [m for m in morphs if match.start(1) <= m.start < match.end(1) and m.tag == "NNG"]
     head = term[-1].form if term else ""
-    best = "promote" if head in patterns.predicates["promote"] else None
+    title = _TITLE_RE.match(text)
+    title_words = {m.form for m in context if title and title.start(1) <= m.start < title.end(1)}
+    items = [m.form for m in context if m.start >= end and m.tag == "NNG"]
+    support = sum(w in patterns.predicates["direct_support"] for w in items)
+    best = None
+    if head in patterns.predicates["promote"] or title_words & patterns.predicates[
+        "direct_support"
+    ] or support >= 2:
+        best = "promote"
+    elif head in _REQUIREMENT_HEADS or any(m.form == "기준" for m in term) or actor_type(
+        text[match.start(1) : match.end(1)].split()[-1], patterns
+    ) is ActorType.PRIVATE:
+        best = "regulate"
     return {"delegated_definition": True, "best_term": best}
 
 
-def _features(text: str, morphs: list[Morph], patterns: Patterns, evidence: list[Evidence]) -> dict:
-    """What the main sentence does: predicate classes, burdens and sanctions it mentions."""
+_OTHER_LAWS_RE = re.compile(r"「[^」]+」|다른 (?:법률|법령)|관계 법률")
+
+
+def _cue_matches(string: str, patterns: Patterns) -> dict[str, list[str]]:
+    """Cue phrases (rules/patterns/predicates.yaml regulate_cues / promote_cues) in a
+    sentence's "form/TAG" string."""
+    return {
+        kind: [m.group(0) for p in regexes for m in p.finditer(string)]
+        for kind, regexes in patterns.cues.items()
+    }
+
+
+def _deemed_word(morphs: list[Morph]) -> str:
+    """The content word a deeming sentence deems ("침해로 본다" → 침해, "이행한 것으로 본다"
+    → 이행), or ""."""
+    for i in range(len(morphs) - 1, 1, -1):
+        if morphs[i].form == "보" and morphs[i].tag == "VV" and morphs[i - 1].tag == "JKB":
+            k = i - 2
+            if morphs[k].form == "것" and morphs[k].tag == "NNB":
+                k -= 1
+                while k >= 0 and morphs[k].tag in ("ETM", "EP", "XSV", "VX", "EC"):
+                    k -= 1
+            return morphs[k].form if k >= 0 else ""
+    return ""
+
+
+def _features(
+    text: str,
+    morphs: list[Morph],
+    patterns: Patterns,
+    evidence: list[Evidence],
+    context: list[Morph] | None = None,
+) -> dict:
+    """What the main sentence does: predicate classes, burdens and sanctions it mentions.
+
+    `context` is every morpheme of the clause (items included), for a delegated term whose
+    content is listed in the items.
+    """
     heads = predicate_heads(morphs)
     classes: dict[str, float] = {"regulate": 0.0, "promote": 0.0, "administer": 0.0}
     for morph, final, causes in heads:
@@ -737,12 +808,21 @@ def _features(text: str, morphs: list[Morph], patterns: Patterns, evidence: list
                     Evidence(morph.start, morph.end, f"predicate:{kind}", f"PRED-{kind.upper()}")
                 )
                 break
-    for morph in _purpose_nouns(morphs):
-        if morph.form in patterns.predicates["promote"]:
-            classes["promote"] += 1.5
-            evidence.append(Evidence(morph.start, morph.end, "purpose:promote", "PURPOSE-PROMOTE"))
-            break
     string = " ".join(f"{m.form}/{m.tag}" for m in morphs)
+    for kind, found in _cue_matches(string, patterns).items():
+        # Phrases that say what an otherwise procedural verb does: "시정을 권고하다" is an
+        # enforcement step, "표준계약서를 … 권장하다" and "우선적으로 고려하다" are support.
+        classes[kind] += 2.0 * len(found)
+    if not classes["administer"] and not classes["regulate"]:
+        # A purpose ("…의 진흥을 위하여") colours a support or planning verb; it does not turn
+        # a request, a survey or a committee's work into support.
+        for morph in _purpose_nouns(morphs):
+            if morph.form in patterns.predicates["promote"]:
+                classes["promote"] += 1.5
+                evidence.append(
+                    Evidence(morph.start, morph.end, "purpose:promote", "PURPOSE-PROMOTE")
+                )
+                break
     burden = [p for p in patterns.burden if p.search(string)]
     sanction = [m for m in morphs if m.tag == "NNG" and m.form in patterns.predicates["sanction"]]
     for m in sanction:
@@ -751,16 +831,29 @@ def _features(text: str, morphs: list[Morph], patterns: Patterns, evidence: list
     # What the state's action is for: an activity or industry (promotion) or protection
     # against harm (a policy that is neither support nor a burden on anyone).
     goal_nouns = {m.form for m in _purpose_nouns(morphs)} | _object_nouns(morphs)
+    words = {m.form for m in morphs}
+    if words & patterns.predicates["relief"]:
+        # "규제를 최소화하다", "규제를 개선하다": removing regulation fosters an activity.
+        goal_nouns -= {"규제"}
     protective = bool(goal_nouns & patterns.predicates["protect"])
-    industrial = bool(goal_nouns & patterns.predicates["industry"])
+    # Supporting or fostering others' activity (self-regulation, compliance) is support
+    # even when its aim is protection (LABELING.md §3.2).
+    industrial = bool(goal_nouns & patterns.predicates["industry"]) or bool(
+        (set(h[0].form for h in heads) | {m.form for m in _purpose_nouns(morphs)})
+        & patterns.predicates["direct_support"]
+    )
     return {
         "classes": classes,
         "best": best,
         "burden": bool(burden),
         "sanction": bool(sanction),
         "protective": protective and not industrial,
-        "civil": bool({m.form for m in morphs} & patterns.predicates["civil"]),
-        **_delegated_term(text, morphs, patterns),
+        "civil": bool(words & patterns.predicates["civil"]),
+        "criminal_procedure": bool(words & patterns.predicates["criminal_procedure"]),
+        "deemed_burden": _deemed_word(morphs) in patterns.predicates["deemed_burden"],
+        "deemed_state": actor_type(_deemed_word(morphs), patterns) is ActorType.STATE,
+        "other_laws": bool(_OTHER_LAWS_RE.search(text, morphs[0].start, morphs[-1].end)),
+        **_delegated_term(text, morphs, context or morphs, patterns),
         "heads": [h[0].form for h in heads],
     }
 
@@ -774,19 +867,31 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
         return Tag.REGULATION, "TAG-SANCTION"
     if modality is Modality.DEFINITION and f["delegated_definition"]:
         # A decree filling "대통령령으로 정하는 X" takes the side of the clause it fills:
-        # support projects are promotion, thresholds, requirements and methods regulation.
+        # support projects are promotion, thresholds, requirements, methods and addressees of
+        # a duty regulation, ranges and scopes neutral.
         if f["best_term"] == "promote":
             return Tag.PROMOTION, "TAG-DELEGATED-DEFINITION-SUPPORT"
-        return Tag.REGULATION, "TAG-DELEGATED-DEFINITION"
+        if f["best_term"] == "regulate":
+            return Tag.REGULATION, "TAG-DELEGATED-DEFINITION-REQUIREMENT"
+        return Tag.NEUTRAL, "TAG-DELEGATED-DEFINITION-SCOPE"
     if modality in (Modality.DEFINITION, Modality.DELEGATION):
         return Tag.NEUTRAL, f"TAG-{modality.name}"
     if modality is Modality.DEEMING:
-        return (
-            (Tag.REGULATION, "TAG-DEEMING-BURDEN")
-            if f["burden"] or best == "regulate"
-            else (Tag.NEUTRAL, "TAG-DEEMING")
-        )
+        if f["deemed_state"]:
+            return Tag.NEUTRAL, "TAG-DEEMING"  # 공무원 의제, competences among ministries
+        # Deemed compliance, breach or infringement, and deemings about a regulated party,
+        # work inside a regulatory regime (LABELING.md §3.1).
+        if f["burden"] or best == "regulate" or f["deemed_burden"] or actor in (
+            ActorType.PRIVATE,
+            ActorType.ANYONE,
+        ):
+            return Tag.REGULATION, "TAG-DEEMING-BURDEN"
+        return Tag.NEUTRAL, "TAG-DEEMING"
     if modality is Modality.EXEMPTION:
+        if f["other_laws"]:
+            # Relief from other laws' requirements is a 특례 that fosters the activity; a
+            # law excluding its own provisions only draws its scope.
+            return Tag.PROMOTION, "TAG-EXEMPTION-SPECIAL-CASE"
         return (
             (Tag.PROMOTION, "TAG-EXEMPTION-BENEFIT")
             if best == "promote"
@@ -813,8 +918,9 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
             return Tag.NEUTRAL, "TAG-STATE-TO-STATE"  # requests and orders among state bodies
         if best == "regulate":
             return Tag.REGULATION, "TAG-STATE-POWER"
-        if f["burden"]:
-            # "다음 각 호의 요건을 모두 갖춘 기관을 … 지정할 수 있다": conditions others must meet.
+        if f["burden"] and best != "promote":
+            # "다음 각 호의 요건을 모두 갖춘 기관을 … 지정할 수 있다": conditions others must
+            # meet; designating beneficiaries for support is still support.
             return Tag.REGULATION, "TAG-STATE-CONDITIONS"
         if best == "promote" and f["protective"]:
             return Tag.NEUTRAL, "TAG-STATE-PROTECTIVE-POLICY"
@@ -824,6 +930,8 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
             return Tag.PROMOTION, "TAG-STATE-EFFORT"
         return Tag.NEUTRAL, "TAG-STATE-ADMINISTRATION"
     # No actor: passive or impersonal sentences.
+    if f["criminal_procedure"]:
+        return Tag.NEUTRAL, "TAG-CRIMINAL-PROCEDURE"  # "공소를 제기할 수 없다"
     if f["burden"]:
         return Tag.REGULATION, "TAG-IMPERSONAL-BURDEN"
     if modality is Modality.PROHIBITION:

@@ -143,3 +143,63 @@ def test_tag_burden_examples(text, should):
 
     doc = get_pipeline()(text)
     assert _features(text, morphs_of(doc), PATTERNS, [])["burden"] is should
+
+
+CUE_EXAMPLES = [
+    pytest.param(kind, text, should, id=f"{kind}-{'match' if should else 'nomatch'}-{i}")
+    for kind in ("regulate", "promote")
+    for should, key in ((True, "must_match"), (False, "must_not_match"))
+    for i, text in enumerate(PATTERNS.predicate_examples[f"{kind}_cues"][key])
+]
+
+
+@pytest.mark.parametrize(("kind", "text", "should"), CUE_EXAMPLES)
+def test_tag_cue_examples(kind, text, should):
+    from lawcheck.tag import _cue_matches
+
+    string = " ".join(f"{m.form}/{m.tag}" for m in morphs_of(get_pipeline()(text)))
+    assert bool(_cue_matches(string, PATTERNS)[kind]) is should
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        # Relief from other laws' requirements is a 특례 (promotion); a law excluding its own
+        # provisions draws its scope (neutral).
+        (
+            "② 산업데이터를 플랫폼에 공유하려는 자에게는 「국제항해선박 및 항만시설의 보안에 관한 법률」 "
+            "제33조제1항제4호를 적용하지 아니한다.",
+            Tag.PROMOTION,
+        ),
+        (
+            "③ 개인정보처리자가 동창회를 운영하기 위하여 개인정보를 처리하는 경우에는 제15조 및 제30조를 "
+            "적용하지 아니한다.",
+            Tag.NEUTRAL,
+        ),
+        # Deemed compliance inside a regulatory regime is regulation; 공무원 의제 is neutral.
+        (
+            "③ 인공지능사업자가 다른 법령에 따라 제1항 각 호에 준하는 조치를 이행한 경우에는 제1항에 따른 "
+            "조치를 이행한 것으로 본다.",
+            Tag.REGULATION,
+        ),
+        (
+            "제39조(벌칙 적용에서 공무원 의제) 위원회의 위원 중 공무원이 아닌 사람은 「형법」 제129조부터 "
+            "제132조까지의 규정을 적용할 때에는 공무원으로 본다.",
+            Tag.NEUTRAL,
+        ),
+        # A request made to serve a promotion purpose is still a request (neutral).
+        (
+            "제22조(자료 제출 요청) 장관은 데이터산업의 진흥을 위하여 데이터사업자에게 사업 수행실적 등의 "
+            "자료 제출을 요청할 수 있다.",
+            Tag.NEUTRAL,
+        ),
+        # Support for private self-regulation is support even though its aim is protection.
+        (
+            "④ 정부는 정보통신서비스 제공자단체의 자율규제를 위한 활동을 지원할 수 있다.",
+            Tag.PROMOTION,
+        ),
+        ("② 제1항제3호의 죄는 피해자가 명시한 의사에 반하여 공소를 제기할 수 없다.", Tag.NEUTRAL),
+    ],
+)
+def test_tag_general_rules(text, tag):
+    assert tag_doc(get_pipeline()(text)).tag is tag
