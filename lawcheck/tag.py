@@ -839,7 +839,7 @@ def _features(
     # Supporting or fostering others' activity (self-regulation, compliance) is support
     # even when its aim is protection (LABELING.md §3.2).
     industrial = bool(goal_nouns & patterns.predicates["industry"]) or bool(
-        (set(h[0].form for h in heads) | {m.form for m in _purpose_nouns(morphs)})
+        ({h[0].form for h in heads} | {m.form for m in _purpose_nouns(morphs)})
         & patterns.predicates["direct_support"]
     )
     return {
