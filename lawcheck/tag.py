@@ -145,7 +145,8 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
     raw_predicates = _load_yaml(path)
     predicates = {}
     for kind in ("regulate", "promote", "administer", "sanction", "protect", "industry", "civil",
-                 "direct_support", "relief", "criminal_procedure", "deemed_burden"):
+                 "direct_support", "relief", "criminal_procedure", "deemed_burden", "procedural",
+                 "tasks"):
         values = raw_predicates.get(kind)
         if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
             raise PatternFileError(f"{path}: '{kind}' must be a non-empty list of words")
@@ -367,6 +368,7 @@ _NOT_ACTORS = {
     "계획",
     "뜻",
     "목적",
+    "우려",
 }
 
 
@@ -736,7 +738,12 @@ def _delegated_term(
     head = term[-1].form if term else ""
     title = _TITLE_RE.match(text)
     title_words = {m.form for m in context if title and title.start(1) <= m.start < title.end(1)}
-    items = [m.form for m in context if m.start >= end and m.tag == "NNG"]
+    cited = [(a.start(), a.end()) for a in re.finditer(r"「[^」]*」", text)]
+    items = [
+        m.form
+        for m in context
+        if m.start >= end and m.tag == "NNG" and not any(a <= m.start < b for a, b in cited)
+    ]
     support = sum(w in patterns.predicates["direct_support"] for w in items)
     best = None
     if head in patterns.predicates["promote"] or title_words & patterns.predicates[
@@ -750,16 +757,29 @@ def _delegated_term(
     return {"delegated_definition": True, "best_term": best}
 
 
+# "누구든지 … 할 수 있으며, 정부는 … 제한할 수 있다": a declared freedom to engage in an
+# activity, with the state's power to restrict it only as the exception (LABELING.md §3.2).
+_FREEDOM_RE = re.compile(r"^(\S+ )*?누구/NP 든지/JX .* 수/NNB 있/VA (으며|고)/EC")
 _OTHER_LAWS_RE = re.compile(r"「[^」]+」|다른 (?:법률|법령)|관계 법률")
 
 
-def _cue_matches(string: str, patterns: Patterns) -> dict[str, list[str]]:
-    """Cue phrases (rules/patterns/predicates.yaml regulate_cues / promote_cues) in a
-    sentence's "form/TAG" string."""
+def _cue_matches(morphs: list[Morph], patterns: Patterns) -> dict[str, list[str]]:
+    """Cue phrases (rules/patterns/predicates.yaml regulate_cues / promote_cues) in the main
+    part of a sentence, as its "form/TAG" string."""
+    string = " ".join(f"{m.form}/{m.tag}" for m in _main_part(morphs))
     return {
         kind: [m.group(0) for p in regexes for m in p.finditer(string)]
         for kind, regexes in patterns.cues.items()
     }
+
+
+def _main_part(morphs: list[Morph]) -> list[Morph]:
+    """The sentence after its last condition ("…하는 경우에는", "…할 때에는"): cue phrases in a
+    condition describe the occasion, not what the sentence does."""
+    for i in range(len(morphs) - 2, -1, -1):
+        if morphs[i].form in ("경우", "때") and morphs[i + 1].tag in ("JKB", "JX"):
+            return morphs[i + 1 :]
+    return morphs
 
 
 def _deemed_word(morphs: list[Morph]) -> str:
@@ -791,9 +811,12 @@ def _features(
     heads = predicate_heads(morphs)
     classes: dict[str, float] = {"regulate": 0.0, "promote": 0.0, "administer": 0.0}
     for morph, final, causes in heads:
-        if causes and morph.form not in patterns.predicates["promote"]:
+        if causes and morph.form not in patterns.predicates["promote"] | patterns.predicates[
+            "tasks"
+        ]:
             # Making someone else submit, report or correct is a power over them; having a
-            # research institute run a support programme ("사업을 하게 할 수 있다") is not.
+            # research institute run a support programme ("사업을 하게 할 수 있다") or a
+            # designated centre perform tasks ("업무를 수행하게 할 수 있다") is not.
             classes["regulate"] += 2.0 if final else 1.0
             evidence.append(
                 Evidence(morph.start, morph.end, "predicate:causative", "PRED-CAUSATIVE")
@@ -809,19 +832,34 @@ def _features(
                 )
                 break
     string = " ".join(f"{m.form}/{m.tag}" for m in morphs)
-    for kind, found in _cue_matches(string, patterns).items():
-        # Phrases that say what an otherwise procedural verb does: "시정을 권고하다" is an
-        # enforcement step, "표준계약서를 … 권장하다" and "우선적으로 고려하다" are support.
-        classes[kind] += 2.0 * len(found)
-    if not classes["administer"] and not classes["regulate"]:
-        # A purpose ("…의 진흥을 위하여") colours a support or planning verb; it does not turn
-        # a request, a survey or a committee's work into support.
+    cues = _cue_matches(morphs, patterns)
+    # Phrases that say what an otherwise procedural verb does: "시정을 권고하다" is an
+    # enforcement step, "표준계약서를 … 권장하다" and "우선적으로 고려하다" are support, and
+    # standards offered to the market stay support even with a recommendation to comply.
+    classes["regulate"] += 2.0 * len(cues["regulate"])
+    classes["promote"] += 3.0 * len(cues["promote"])
+    final_heads = {h[0].form for h in heads if h[1]}
+    if not final_heads & patterns.predicates["procedural"]:
+        # A purpose ("…의 진흥을 위하여") colours a support, planning or standard-setting
+        # verb; it does not turn a request, a survey or a committee's work into support.
         for morph in _purpose_nouns(morphs):
             if morph.form in patterns.predicates["promote"]:
                 classes["promote"] += 1.5
                 evidence.append(
                     Evidence(morph.start, morph.end, "purpose:promote", "PURPOSE-PROMOTE")
                 )
+                break
+    if not any(classes.values()):
+        # "지원대상사업을 선정할 때에는 … 고려해야 한다": criteria for choosing beneficiaries
+        # belong to the support measure.
+        for i in range(len(morphs) - 3):
+            if (
+                morphs[i].form in patterns.predicates["direct_support"] | {"선정", "지정"}
+                and morphs[i + 1].tag == "XSV"
+                and morphs[i + 2].tag == "ETM"
+                and morphs[i + 3].form == "때"
+            ):
+                classes["promote"] += 1.0
                 break
     burden = [p for p in patterns.burden if p.search(string)]
     sanction = [m for m in morphs if m.tag == "NNG" and m.form in patterns.predicates["sanction"]]
@@ -838,9 +876,11 @@ def _features(
     protective = bool(goal_nouns & patterns.predicates["protect"])
     # Supporting or fostering others' activity (self-regulation, compliance) is support
     # even when its aim is protection (LABELING.md §3.2).
-    industrial = bool(goal_nouns & patterns.predicates["industry"]) or bool(
-        ({h[0].form for h in heads} | {m.form for m in _purpose_nouns(morphs)})
-        & patterns.predicates["direct_support"]
+    supported = {h[0].form for h in heads} | {m.form for m in _purpose_nouns(morphs)}
+    industrial = (
+        bool(goal_nouns & patterns.predicates["industry"])
+        or bool(cues["promote"])
+        or bool(supported & patterns.predicates["direct_support"])
     )
     return {
         "classes": classes,
@@ -852,6 +892,7 @@ def _features(
         "criminal_procedure": bool(words & patterns.predicates["criminal_procedure"]),
         "deemed_burden": _deemed_word(morphs) in patterns.predicates["deemed_burden"],
         "deemed_state": actor_type(_deemed_word(morphs), patterns) is ActorType.STATE,
+        "freedom": bool(_FREEDOM_RE.search(string)),
         "other_laws": bool(_OTHER_LAWS_RE.search(text, morphs[0].start, morphs[-1].end)),
         **_delegated_term(text, morphs, context or morphs, patterns),
         "heads": [h[0].form for h in heads],
@@ -897,6 +938,8 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
             if best == "promote"
             else (Tag.NEUTRAL, "TAG-EXEMPTION")
         )
+    if f["freedom"]:
+        return Tag.PROMOTION, "TAG-FREEDOM-PRINCIPLE"
     if actor in (ActorType.PRIVATE, ActorType.ANYONE):
         if modality is Modality.NONE and f["civil"]:
             return Tag.NEUTRAL, "TAG-PRIVATE-CIVIL"

@@ -157,8 +157,7 @@ CUE_EXAMPLES = [
 def test_tag_cue_examples(kind, text, should):
     from lawcheck.tag import _cue_matches
 
-    string = " ".join(f"{m.form}/{m.tag}" for m in morphs_of(get_pipeline()(text)))
-    assert bool(_cue_matches(string, PATTERNS)[kind]) is should
+    assert bool(_cue_matches(morphs_of(get_pipeline()(text)), PATTERNS)[kind]) is should
 
 
 @pytest.mark.parametrize(
@@ -199,6 +198,18 @@ def test_tag_cue_examples(kind, text, should):
             Tag.PROMOTION,
         ),
         ("② 제1항제3호의 죄는 피해자가 명시한 의사에 반하여 공소를 제기할 수 없다.", Tag.NEUTRAL),
+        # A declared freedom with the state's restriction as the exception is promotion.
+        (
+            "① 누구든지 신규 기술ㆍ서비스를 활용하여 사업을 할 수 있으며, 국가와 지방자치단체는 국민의 "
+            "생명과 안전을 저해하는 경우에 이를 제한할 수 있다.",
+            Tag.PROMOTION,
+        ),
+        # Having a designated support centre perform tasks is not a power over it.
+        (
+            "① 장관은 규제 개선 등을 지원하기 위하여 기준을 갖춘 법인을 규제지원센터로 지정하여 다음 각 호의 "
+            "업무를 수행하게 할 수 있다.",
+            Tag.PROMOTION,
+        ),
     ],
 )
 def test_tag_general_rules(text, tag):
