@@ -254,17 +254,27 @@ def morphs_of(doc: Doc) -> list[Morph]:
 
 
 def sentences(text: str, morphs: list[Morph]) -> list[tuple[int, int, list[Morph]]]:
-    """Sentences of a clause: ends at a final ending (EF) followed by '.', or at a line end."""
+    """Sentences of a clause: ends at a final ending (EF) followed by '.', or at a line end.
+
+    A sentence inside parentheses ("이 법(… 포함한다. 이하 같다)") does not end the clause's
+    sentence.
+    """
     out: list[tuple[int, int, list[Morph]]] = []
     current: list[Morph] = []
     line_breaks = {i for i, ch in enumerate(text) if ch == "\n"}
+    depth = 0
     for i, morph in enumerate(morphs):
         if current and any(current[-1].end <= b < morph.start for b in line_breaks):
             out.append((current[0].start, current[-1].end, current))
             current = []
+            depth = 0
         current.append(morph)
+        if morph.form in ("(", "（"):
+            depth += 1
+        elif morph.form in (")", "）") and depth:
+            depth -= 1
         nxt = morphs[i + 1] if i + 1 < len(morphs) else None
-        if morph.tag == "SF" and current[:-1] and current[-2].tag == "EF":
+        if morph.tag == "SF" and current[:-1] and current[-2].tag == "EF" and not depth:
             out.append((current[0].start, morph.end, current))
             current = []
         elif morph.tag == "EF" and nxt is not None and nxt.tag != "SF" and nxt.form != ".":
@@ -698,7 +708,13 @@ def _purpose_nouns(morphs: list[Morph]) -> list[Morph]:
     """Nouns of a purpose phrase ("…의 진흥을 위하여", "…을 촉진하기 위하여")."""
     nouns: list[Morph] = []
     for i, morph in enumerate(morphs):
-        if morph.form == "위하" and morph.tag == "VV":
+        if (
+            morph.form == "위하"
+            and morph.tag == "VV"
+            and i + 1 < len(morphs)
+            and morphs[i + 1].tag == "EC"
+        ):
+            # "…을 위하여" states the purpose of the act; "…하기 위한 사항" only names a thing.
             window = morphs[max(0, i - 6) : i]
             nouns.extend(m for m in window if m.tag == "NNG")
     return nouns
@@ -759,7 +775,7 @@ def _delegated_term(
 
 # "누구든지 … 할 수 있으며, 정부는 … 제한할 수 있다": a declared freedom to engage in an
 # activity, with the state's power to restrict it only as the exception (LABELING.md §3.2).
-_FREEDOM_RE = re.compile(r"^(\S+ )*?누구/NP 든지/JX .* 수/NNB 있/VA (으며|고)/EC")
+_FREEDOM_RE = re.compile(r"^(\S+ )*?누구/NP (이/VCP )?든지/(JX|EC) .* 수/NNB 있/VA (으며|고)/EC")
 _OTHER_LAWS_RE = re.compile(r"「[^」]+」|다른 (?:법률|법령)|관계 법률")
 
 
@@ -771,6 +787,27 @@ def _cue_matches(morphs: list[Morph], patterns: Patterns) -> dict[str, list[str]
         kind: [m.group(0) for p in regexes for m in p.finditer(string)]
         for kind, regexes in patterns.cues.items()
     }
+
+
+_REPORT_NOUNS = {"보고", "제출", "통보", "통지", "신고", "등록"}
+# A stand-in sentence that the "(에게|에) 보고하다" burden pattern matches: patterns that match
+# it describe a report, which is not a burden when it goes from one state body to another.
+_REPORT_TO_PLACEHOLDER = "위원회/NNG 에/JKB 보고/NNG 하/XSV 여야/EC 하/VX ᆫ다/EF"
+
+
+def _reports_only_to_state(morphs: list[Morph], patterns: Patterns) -> bool:
+    """Whether every report or submission the sentence mentions goes to a state body."""
+    recipients = []
+    for i in range(1, len(morphs) - 1):
+        if morphs[i].tag == "JKB" and morphs[i].form in ("에", "에게") and (
+            morphs[i + 1].form in _REPORT_NOUNS
+        ):
+            j = i - 1
+            while j >= 0 and morphs[j].tag in _NP_TAGS:
+                j -= 1
+            phrase = "".join(m.form for m in morphs[j + 1 : i])
+            recipients.append(actor_type(phrase, patterns))
+    return bool(recipients) and all(kind is ActorType.STATE for kind in recipients)
 
 
 def _main_part(morphs: list[Morph]) -> list[Morph]:
@@ -862,6 +899,9 @@ def _features(
                 classes["promote"] += 1.0
                 break
     burden = [p for p in patterns.burden if p.search(string)]
+    if burden and _reports_only_to_state(morphs, patterns):
+        # "금융감독원장은 … 금융위원회에 보고하여야 한다": reporting inside the state.
+        burden = [p for p in burden if not p.search(_REPORT_TO_PLACEHOLDER)]
     sanction = [m for m in morphs if m.tag == "NNG" and m.form in patterns.predicates["sanction"]]
     for m in sanction:
         evidence.append(Evidence(m.start, m.end, "sanction", "PRED-SANCTION"))
