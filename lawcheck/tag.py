@@ -146,7 +146,7 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
     predicates = {}
     for kind in ("regulate", "promote", "administer", "sanction", "protect", "industry", "civil",
                  "direct_support", "relief", "criminal_procedure", "deemed_burden", "procedural",
-                 "tasks"):
+                 "tasks", "relief_requested", "funding"):
         values = raw_predicates.get(kind)
         if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
             raise PatternFileError(f"{path}: '{kind}' must be a non-empty list of words")
@@ -776,6 +776,8 @@ def _delegated_term(
 # "누구든지 … 할 수 있으며, 정부는 … 제한할 수 있다": a declared freedom to engage in an
 # activity, with the state's power to restrict it only as the exception (LABELING.md §3.2).
 _FREEDOM_RE = re.compile(r"^(\S+ )*?누구/NP (이/VCP )?든지/(JX|EC) .* 수/NNB 있/VA (으며|고)/EC")
+_DUTY_LINK_RE = re.compile(r"(어야|아야|여야)/EC 하/VX (며|으며|고)/EC")
+_NOTWITHSTANDING_RE = re.compile(r"「[^」]+」[^.]*?에도 불구하고")
 _OTHER_LAWS_RE = re.compile(r"「[^」]+」|다른 (?:법률|법령)|관계 법률")
 
 
@@ -933,6 +935,22 @@ def _features(
         "deemed_burden": _deemed_word(morphs) in patterns.predicates["deemed_burden"],
         "deemed_state": actor_type(_deemed_word(morphs), patterns) is ActorType.STATE,
         "freedom": bool(_FREEDOM_RE.search(string)),
+        "final_heads": final_heads,
+        "task_heads": patterns.predicates["tasks"],
+        "support_items": sum(
+            m.form in patterns.predicates["direct_support"]
+            for m in (context or morphs)
+            if m.start > morphs[-1].end
+        )
+        >= 2,
+        "other_laws_notwithstanding": bool(_NOTWITHSTANDING_RE.search(text, morphs[0].start,
+                                                                      morphs[-1].end)),
+        # A request that follows a duty in the same sentence ("검토하여야 하며, … 요청할 수
+        # 있다") is part of that duty.
+        "request": bool(final_heads & {"요청", "신청", "요구", "제안"})
+        and not _DUTY_LINK_RE.search(string),
+        "relief_request": bool(words & patterns.predicates["relief_requested"]),
+        "funding": bool(words & patterns.predicates["funding"]),
         "other_laws": bool(_OTHER_LAWS_RE.search(text, morphs[0].start, morphs[-1].end)),
         **_delegated_term(text, morphs, context or morphs, patterns),
         "heads": [h[0].form for h in heads],
@@ -942,6 +960,9 @@ def _features(
 def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
     """The tag from modality, the actor's type and what the predicate does (DOMAIN.md §6–7)."""
     best = f["best"]
+    if modality is Modality.PROHIBITION and f["sanction"] and f["final_heads"] & {"부과", "처벌"}:
+        # "…에 대하여는 과태료를 부과할 수 없다": a limit on the state's power to sanction.
+        return Tag.NEUTRAL, "TAG-SANCTION-LIMIT"
     if modality is Modality.SANCTION or (
         f["sanction"] and not (actor is ActorType.STATE and best in ("promote", "administer"))
     ):
@@ -983,6 +1004,26 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
     if actor in (ActorType.PRIVATE, ActorType.ANYONE):
         if modality is Modality.NONE and f["civil"]:
             return Tag.NEUTRAL, "TAG-PRIVATE-CIVIL"
+        if (
+            modality is Modality.NONE
+            and f["final_heads"] & f["task_heads"]
+            and f["support_items"]
+        ):
+            # "협회는 다음 각 호의 업무를 수행한다": the task list of a body says what it is for.
+            return Tag.PROMOTION, "TAG-BODY-SUPPORT-TASKS"
+        if modality is Modality.PERMISSION and f["other_laws_notwithstanding"]:
+            # "「의료기기법」 제17조에도 불구하고 … 판매할 수 있다": a 특례 from other laws.
+            return Tag.PROMOTION, "TAG-PRIVATE-SPECIAL-CASE"
+        if (
+            modality is Modality.PERMISSION
+            and f["request"]
+            and f["object_type"] is ActorType.STATE
+        ):
+            # Asking the state for a regulatory answer, a special case or support is a
+            # promotion device; objections, recusals and proposals are procedure.
+            if f["relief_request"]:
+                return Tag.PROMOTION, "TAG-PRIVATE-RELIEF-REQUEST"
+            return Tag.NEUTRAL, "TAG-PRIVATE-PROCEDURAL-REQUEST"
         if modality in (Modality.OBLIGATION, Modality.PROHIBITION, Modality.EFFORT, Modality.NONE):
             # "…하여야 한다" and plain "…공표한다" / "…업무를 수행한다" said of a private
             # party both state what it must do.
@@ -1015,6 +1056,8 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
     # No actor: passive or impersonal sentences.
     if f["criminal_procedure"]:
         return Tag.NEUTRAL, "TAG-CRIMINAL-PROCEDURE"  # "공소를 제기할 수 없다"
+    if f["funding"] and modality is Modality.NONE:
+        return Tag.PROMOTION, "TAG-IMPERSONAL-FUNDING"  # "…은 출연금으로 충당한다"
     if f["burden"]:
         return Tag.REGULATION, "TAG-IMPERSONAL-BURDEN"
     if modality is Modality.PROHIBITION:
