@@ -245,6 +245,17 @@ def morphs_of(doc: Doc) -> list[Morph]:
     morphs: list[Morph] = []
     for form, tag, start, length in doc.user_data.get("kiwi", []):
         tag = tag.split("-")[0]
+        if (
+            tag == "ETM"
+            and form == "는"
+            and morphs
+            and morphs[-1].tag == "VCP"
+            and morphs[-1].start == morphs[-1].end
+        ):
+            # Kiwi sometimes reads the topic particle after a noun ending in a vowel as an
+            # elided copula + adnominal ("사업자/NNG 이/VCP 는/ETM"); it is "사업자/NNG 는/JX".
+            morphs.pop()
+            tag = "JX"
         if tag == "XSN" and morphs and morphs[-1].tag == "NNG" and morphs[-1].end == start:
             last = morphs.pop()
             morphs.append(Morph(last.form + form, "NNG", last.start, start + length))
@@ -776,6 +787,8 @@ def _delegated_term(
 # "누구든지 … 할 수 있으며, 정부는 … 제한할 수 있다": a declared freedom to engage in an
 # activity, with the state's power to restrict it only as the exception (LABELING.md §3.2).
 _FREEDOM_RE = re.compile(r"^(\S+ )*?누구/NP (이/VCP )?든지/(JX|EC) .* 수/NNB 있/VA (으며|고)/EC")
+# "기본계획에는 다음 각 호의 사항이 포함되어야 한다": the contents of a state plan.
+_PLAN_CONTENTS_RE = re.compile(r"계획/NNG (에/JKB 는/JX|에는/JX) .*포함/NNG 되/XSV (어야|아야)/EC")
 _DUTY_LINK_RE = re.compile(r"(어야|아야|여야)/EC 하/VX (며|으며|고)/EC")
 _NOTWITHSTANDING_RE = re.compile(r"「[^」]+」[^.]*?에도 불구하고")
 _OTHER_LAWS_RE = re.compile(r"「[^」]+」|다른 (?:법률|법령)|관계 법률")
@@ -951,6 +964,7 @@ def _features(
         and not _DUTY_LINK_RE.search(string),
         "relief_request": bool(words & patterns.predicates["relief_requested"]),
         "funding": bool(words & patterns.predicates["funding"]),
+        "plan_contents": bool(_PLAN_CONTENTS_RE.search(string)),
         "other_laws": bool(_OTHER_LAWS_RE.search(text, morphs[0].start, morphs[-1].end)),
         **_delegated_term(text, morphs, context or morphs, patterns),
         "heads": [h[0].form for h in heads],
@@ -1056,6 +1070,11 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
     # No actor: passive or impersonal sentences.
     if f["criminal_procedure"]:
         return Tag.NEUTRAL, "TAG-CRIMINAL-PROCEDURE"  # "공소를 제기할 수 없다"
+    if f["plan_contents"]:
+        # A state plan takes the side of what it plans: support measures, or else neither.
+        if f["support_items"]:
+            return Tag.PROMOTION, "TAG-PLAN-CONTENTS-SUPPORT"
+        return Tag.NEUTRAL, "TAG-PLAN-CONTENTS"
     if f["funding"] and modality is Modality.NONE:
         return Tag.PROMOTION, "TAG-IMPERSONAL-FUNDING"  # "…은 출연금으로 충당한다"
     if f["burden"]:
