@@ -146,7 +146,7 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
     predicates = {}
     for kind in ("regulate", "promote", "administer", "sanction", "protect", "industry", "civil",
                  "direct_support", "relief", "criminal_procedure", "deemed_burden", "procedural",
-                 "tasks", "relief_requested", "funding"):
+                 "tasks", "relief_requested", "funding", "liability"):
         values = raw_predicates.get(kind)
         if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
             raise PatternFileError(f"{path}: '{kind}' must be a non-empty list of words")
@@ -563,6 +563,8 @@ def tag_doc(doc: Doc, patterns: Patterns | None = None) -> ClauseTag:
             if other is sentence or other.modality not in (Modality.OBLIGATION,
                                                            Modality.PROHIBITION):
                 continue
+            if {m.form for m in other_morphs} & patterns.predicates["liability"]:
+                continue  # "이 경우 … 입증하지 아니하면 책임을 면할 수 없다": civil liability
             second = _sentence_decision(text, other, other_morphs, patterns)
             if second.tag is Tag.REGULATION and second.actor_type in (ActorType.PRIVATE,
                                                                      ActorType.ANYONE):
@@ -789,6 +791,9 @@ def _delegated_term(
 _FREEDOM_RE = re.compile(r"^(\S+ )*?누구/NP (이/VCP )?든지/(JX|EC) .* 수/NNB 있/VA (으며|고)/EC")
 # "기본계획에는 다음 각 호의 사항이 포함되어야 한다": the contents of a state plan.
 _PLAN_CONTENTS_RE = re.compile(r"계획/NNG (에/JKB 는/JX|에는/JX) .*포함/NNG 되/XSV (어야|아야)/EC")
+_PASSIVE_DUTY_RE = re.compile(r"/NNG 되/XSV (어야|아야)/EC")
+# Voluntary ethics codes and self-regulatory bodies of private parties (LABELING.md §3.3).
+_SELF_REGULATION_RE = re.compile(r"윤리|행동강령|강령|헌장|자율규제")
 _DUTY_LINK_RE = re.compile(r"(어야|아야|여야)/EC 하/VX (며|으며|고)/EC")
 _NOTWITHSTANDING_RE = re.compile(r"「[^」]+」[^.]*?에도 불구하고")
 _OTHER_LAWS_RE = re.compile(r"「[^」]+」|다른 (?:법률|법령)|관계 법률")
@@ -917,7 +922,15 @@ def _features(
     if burden and _reports_only_to_state(morphs, patterns):
         # "금융감독원장은 … 금융위원회에 보고하여야 한다": reporting inside the state.
         burden = [p for p in burden if not p.search(_REPORT_TO_PLACEHOLDER)]
-    sanction = [m for m in morphs if m.tag == "NNG" and m.form in patterns.predicates["sanction"]]
+    # A penalty imposed ("과징금을 부과할 수 있다", "과태료는 … 부과ㆍ징수한다"), not money
+    # already collected ("징수한 과징금은 … 사용할 수 있다").
+    sanction = [
+        m
+        for i, m in enumerate(morphs)
+        if m.tag == "NNG"
+        and m.form in patterns.predicates["sanction"]
+        and not (i >= 3 and morphs[i - 1].tag == "ETM" and morphs[i - 3].form in ("징수", "납부"))
+    ]
     for m in sanction:
         evidence.append(Evidence(m.start, m.end, "sanction", "PRED-SANCTION"))
     best = max(classes, key=lambda k: classes[k]) if any(classes.values()) else None
@@ -965,6 +978,9 @@ def _features(
         "relief_request": bool(words & patterns.predicates["relief_requested"]),
         "funding": bool(words & patterns.predicates["funding"]),
         "plan_contents": bool(_PLAN_CONTENTS_RE.search(string)),
+        # "…은 … 발전되어야 한다": a principle without an addressee.
+        "passive": bool(_PASSIVE_DUTY_RE.search(string)),
+        "self_regulation": bool(_SELF_REGULATION_RE.search(text, morphs[0].start, morphs[-1].end)),
         "other_laws": bool(_OTHER_LAWS_RE.search(text, morphs[0].start, morphs[-1].end)),
         **_delegated_term(text, morphs, context or morphs, patterns),
         "heads": [h[0].form for h in heads],
@@ -1025,6 +1041,8 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
         ):
             # "협회는 다음 각 호의 업무를 수행한다": the task list of a body says what it is for.
             return Tag.PROMOTION, "TAG-BODY-SUPPORT-TASKS"
+        if modality is Modality.PERMISSION and f["self_regulation"]:
+            return Tag.NEUTRAL, "TAG-PRIVATE-SELF-REGULATION"
         if modality is Modality.PERMISSION and f["other_laws_notwithstanding"]:
             # "「의료기기법」 제17조에도 불구하고 … 판매할 수 있다": a 특례 from other laws.
             return Tag.PROMOTION, "TAG-PRIVATE-SPECIAL-CASE"
@@ -1081,6 +1099,6 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
         return Tag.REGULATION, "TAG-IMPERSONAL-BURDEN"
     if modality is Modality.PROHIBITION:
         return Tag.REGULATION, "TAG-IMPERSONAL-PROHIBITION"
-    if best == "promote" and modality is not Modality.NONE:
+    if best == "promote" and modality is not Modality.NONE and not f["passive"]:
         return Tag.PROMOTION, "TAG-IMPERSONAL-SUPPORT"
     return Tag.NEUTRAL, "TAG-NO-ACTOR"

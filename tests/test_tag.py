@@ -204,6 +204,37 @@ def test_tag_cue_examples(kind, text, should):
             "생명과 안전을 저해하는 경우에 이를 제한할 수 있다.",
             Tag.PROMOTION,
         ),
+        # A bar on a double penalty limits the state's sanctioning power.
+        (
+            "제76조(과태료에 관한 규정 적용의 특례) 제75조의 과태료에 관한 규정을 적용할 때 과징금을 부과한 "
+            "행위에 대하여는 과태료를 부과할 수 없다.",
+            Tag.NEUTRAL,
+        ),
+        # Voluntary codes of conduct of private bodies are neutral.
+        (
+            "① 정보통신서비스 제공자단체는 이용자를 보호하기 위하여 정보통신서비스 제공자 행동강령을 정하여 "
+            "시행할 수 있다.",
+            Tag.NEUTRAL,
+        ),
+        # A later sentence on the burden of proof keeps a damages claim civil; a later duty to
+        # comply with a request makes the clause regulation.
+        (
+            "① 정보주체는 개인정보처리자가 이 법을 위반한 행위로 손해를 입으면 개인정보처리자에게 "
+            "손해배상을 청구할 수 있다. 이 경우 그 개인정보처리자는 고의 또는 과실이 없음을 입증하지 "
+            "아니하면 책임을 면할 수 없다.",
+            Tag.NEUTRAL,
+        ),
+        (
+            "① 분쟁조정위원회는 필요한 자료를 분쟁당사자에게 요청할 수 있다. 이 경우 분쟁당사자는 정당한 "
+            "사유가 없으면 요청에 따라야 한다.",
+            Tag.REGULATION,
+        ),
+        # The contents of a promotion plan are promotion.
+        (
+            "② 기본계획에는 다음 각 호의 사항이 포함되어야 한다.\n1. 전문인력의 양성에 관한 사항\n"
+            "2. 중소기업의 육성 및 지원에 관한 사항\n3. 창업 촉진에 관한 사항",
+            Tag.PROMOTION,
+        ),
         # Having a designated support centre perform tasks is not a power over it.
         (
             "① 장관은 규제 개선 등을 지원하기 위하여 기준을 갖춘 법인을 규제지원센터로 지정하여 다음 각 호의 "
