@@ -815,13 +815,18 @@ _REPORT_NOUNS = {"보고", "제출", "통보", "통지", "신고", "등록"}
 _REPORT_TO_PLACEHOLDER = "위원회/NNG 에/JKB 보고/NNG 하/XSV 여야/EC 하/VX ᆫ다/EF"
 
 
-def _reports_only_to_state(morphs: list[Morph], patterns: Patterns) -> bool:
+def _reports_only_to_state(text: str, morphs: list[Morph], patterns: Patterns) -> bool:
     """Whether every report or submission the sentence mentions goes to a state body."""
     recipients = []
     for i in range(1, len(morphs) - 1):
         if morphs[i].tag == "JKB" and morphs[i].form in ("에", "에게") and (
             morphs[i + 1].form in _REPORT_NOUNS
         ):
+            name = _defined_name(text, morphs, i - 1) if morphs[i - 1].form == ")" else None
+            if name is not None:
+                # "규제합리화위원회(이하 "위원회"라 한다)에 등록": the defined name.
+                recipients.append(actor_type(name[0], patterns))
+                continue
             j = i - 1
             while j >= 0 and morphs[j].tag in _NP_TAGS:
                 j -= 1
@@ -919,7 +924,7 @@ def _features(
                 classes["promote"] += 1.0
                 break
     burden = [p for p in patterns.burden if p.search(string)]
-    if burden and _reports_only_to_state(morphs, patterns):
+    if burden and _reports_only_to_state(text, morphs, patterns):
         # "금융감독원장은 … 금융위원회에 보고하여야 한다": reporting inside the state.
         burden = [p for p in burden if not p.search(_REPORT_TO_PLACEHOLDER)]
     # A penalty imposed ("과징금을 부과할 수 있다", "과태료는 … 부과ㆍ징수한다"), not money
@@ -962,6 +967,10 @@ def _features(
         "deemed_state": actor_type(_deemed_word(morphs), patterns) is ActorType.STATE,
         "freedom": bool(_FREEDOM_RE.search(string)),
         "final_heads": final_heads,
+        # "중앙행정기관의 장은 … 위원회에 등록하여야 한다": registration or reporting inside
+        # the state.
+        "internal_report": bool(final_heads & _REPORT_NOUNS)
+        and _reports_only_to_state(text, morphs, patterns),
         "task_heads": patterns.predicates["tasks"],
         "support_items": sum(
             m.form in patterns.predicates["direct_support"]
@@ -1070,7 +1079,7 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
     if actor is ActorType.STATE:
         if modality is Modality.PROHIBITION:
             return Tag.NEUTRAL, "TAG-STATE-SELF-RESTRAINT"
-        if best == "regulate" and f["object_type"] is ActorType.STATE:
+        if best == "regulate" and (f["object_type"] is ActorType.STATE or f["internal_report"]):
             return Tag.NEUTRAL, "TAG-STATE-TO-STATE"  # requests and orders among state bodies
         if best == "regulate":
             return Tag.REGULATION, "TAG-STATE-POWER"

@@ -235,6 +235,12 @@ def test_tag_cue_examples(kind, text, should):
             "2. 중소기업의 육성 및 지원에 관한 사항\n3. 창업 촉진에 관한 사항",
             Tag.PROMOTION,
         ),
+        # Registration with a state committee by a state body is internal to the state.
+        (
+            "① 중앙행정기관의 장은 소관 규제의 명칭ㆍ내용ㆍ근거 등을 제23조에 따른 "
+            "규제합리화위원회(이하 \"위원회\"라 한다)에 등록하여야 한다.",
+            Tag.NEUTRAL,
+        ),
         # Having a designated support centre perform tasks is not a power over it.
         (
             "① 장관은 규제 개선 등을 지원하기 위하여 기준을 갖춘 법인을 규제지원센터로 지정하여 다음 각 호의 "
