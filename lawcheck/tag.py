@@ -49,7 +49,8 @@ class Patterns:
     actor_examples: dict[str, tuple[str, ...]]  # ActorType value -> strings of that type
     predicates: dict[str, frozenset[str]]  # regulate / promote / administer / sanction -> forms
     burden: tuple[re.Pattern, ...]  # morpheme-string regexes that put a burden on the actor
-    predicate_examples: dict  # regulate/promote/administer -> sentences; burden -> must/not
+    cues: dict[str, tuple[re.Pattern, ...]]  # regulate / promote -> morpheme-string regexes
+    predicate_examples: dict  # regulate/promote/administer -> sentences; burden/cues -> must/not
 
 
 def _load_yaml(path: Path) -> dict:
@@ -143,7 +144,9 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
     path = directory / "predicates.yaml"
     raw_predicates = _load_yaml(path)
     predicates = {}
-    for kind in ("regulate", "promote", "administer", "sanction", "protect", "industry", "civil"):
+    for kind in ("regulate", "promote", "administer", "sanction", "protect", "industry", "civil",
+                 "direct_support", "relief", "criminal_procedure", "deemed_burden", "procedural",
+                 "tasks", "relief_requested", "funding", "liability"):
         values = raw_predicates.get(kind)
         if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
             raise PatternFileError(f"{path}: '{kind}' must be a non-empty list of words")
@@ -152,15 +155,23 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
     if not isinstance(burden_raw, list) or not burden_raw:
         raise PatternFileError(f"{path}: 'burden' must be a non-empty list of regexes")
     burden = tuple(_regex(v, path, f"burden[{j}]") for j, v in enumerate(burden_raw))
+    cues = {}
+    for kind in ("regulate", "promote"):
+        key = f"{kind}_cues"
+        values = raw_predicates.get(key)
+        if not isinstance(values, list) or not values:
+            raise PatternFileError(f"{path}: '{key}' must be a non-empty list of regexes")
+        cues[kind] = tuple(_regex(v, path, f"{key}[{j}]") for j, v in enumerate(values))
     examples = raw_predicates.get("examples") or {}
     missing = [k for k in ("regulate", "promote", "administer") if not examples.get(k)]
-    burden_examples = examples.get("burden") or {}
-    if missing or not burden_examples.get("must_match") or not burden_examples.get(
-        "must_not_match"
+    if missing or any(
+        not (examples.get(key) or {}).get(kind)
+        for key in ("burden", "regulate_cues", "promote_cues")
+        for kind in ("must_match", "must_not_match")
     ):
         raise PatternFileError(
-            f"{path}: 'examples' needs sentences for regulate, promote and administer and "
-            "burden.must_match / burden.must_not_match"
+            f"{path}: 'examples' needs sentences for regulate, promote and administer, and "
+            "must_match / must_not_match for burden, regulate_cues and promote_cues"
         )
     return Patterns(
         tuple(modality),
@@ -168,6 +179,7 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
         {k: tuple(str(v) for v in values) for k, values in actor_examples.items()},
         predicates,
         burden,
+        cues,
         examples,
     )
 
@@ -233,6 +245,17 @@ def morphs_of(doc: Doc) -> list[Morph]:
     morphs: list[Morph] = []
     for form, tag, start, length in doc.user_data.get("kiwi", []):
         tag = tag.split("-")[0]
+        if (
+            tag == "ETM"
+            and form == "는"
+            and morphs
+            and morphs[-1].tag == "VCP"
+            and morphs[-1].start == morphs[-1].end
+        ):
+            # Kiwi sometimes reads the topic particle after a noun ending in a vowel as an
+            # elided copula + adnominal ("사업자/NNG 이/VCP 는/ETM"); it is "사업자/NNG 는/JX".
+            morphs.pop()
+            tag = "JX"
         if tag == "XSN" and morphs and morphs[-1].tag == "NNG" and morphs[-1].end == start:
             last = morphs.pop()
             morphs.append(Morph(last.form + form, "NNG", last.start, start + length))
@@ -242,17 +265,27 @@ def morphs_of(doc: Doc) -> list[Morph]:
 
 
 def sentences(text: str, morphs: list[Morph]) -> list[tuple[int, int, list[Morph]]]:
-    """Sentences of a clause: ends at a final ending (EF) followed by '.', or at a line end."""
+    """Sentences of a clause: ends at a final ending (EF) followed by '.', or at a line end.
+
+    A sentence inside parentheses ("이 법(… 포함한다. 이하 같다)") does not end the clause's
+    sentence.
+    """
     out: list[tuple[int, int, list[Morph]]] = []
     current: list[Morph] = []
     line_breaks = {i for i, ch in enumerate(text) if ch == "\n"}
+    depth = 0
     for i, morph in enumerate(morphs):
         if current and any(current[-1].end <= b < morph.start for b in line_breaks):
             out.append((current[0].start, current[-1].end, current))
             current = []
+            depth = 0
         current.append(morph)
+        if morph.form in ("(", "（"):
+            depth += 1
+        elif morph.form in (")", "）") and depth:
+            depth -= 1
         nxt = morphs[i + 1] if i + 1 < len(morphs) else None
-        if morph.tag == "SF" and current[:-1] and current[-2].tag == "EF":
+        if morph.tag == "SF" and current[:-1] and current[-2].tag == "EF" and not depth:
             out.append((current[0].start, morph.end, current))
             current = []
         elif morph.tag == "EF" and nxt is not None and nxt.tag != "SF" and nxt.form != ".":
@@ -356,6 +389,7 @@ _NOT_ACTORS = {
     "계획",
     "뜻",
     "목적",
+    "우려",
 }
 
 
@@ -519,7 +553,7 @@ def tag_doc(doc: Doc, patterns: Patterns | None = None) -> ClauseTag:
             "TAG-EMPTY",
         )
     sentence, sent_morphs = modal_main
-    decision = _sentence_decision(text, sentence, sent_morphs, patterns)
+    decision = _sentence_decision(text, sentence, sent_morphs, patterns, morphs)
     tag, rule = decision.tag, decision.rule
     evidence = list(decision.evidence)
     if tag is Tag.NEUTRAL:
@@ -529,6 +563,8 @@ def tag_doc(doc: Doc, patterns: Patterns | None = None) -> ClauseTag:
             if other is sentence or other.modality not in (Modality.OBLIGATION,
                                                            Modality.PROHIBITION):
                 continue
+            if {m.form for m in other_morphs} & patterns.predicates["liability"]:
+                continue  # "이 경우 … 입증하지 아니하면 책임을 면할 수 없다": civil liability
             second = _sentence_decision(text, other, other_morphs, patterns)
             if second.tag is Tag.REGULATION and second.actor_type in (ActorType.PRIVATE,
                                                                      ActorType.ANYONE):
@@ -566,7 +602,11 @@ class _Decision:
 
 
 def _sentence_decision(
-    text: str, sentence: SentenceTag, morphs: list[Morph], patterns: Patterns
+    text: str,
+    sentence: SentenceTag,
+    morphs: list[Morph],
+    patterns: Patterns,
+    context: list[Morph] | None = None,
 ) -> _Decision:
     """Tag one sentence from its modality, its actor and what its predicate does."""
     evidence: list[Evidence] = []
@@ -580,7 +620,7 @@ def _sentence_decision(
     kind = ActorType.ANYONE if how == "anyone" else actor_type(actor, patterns)
     if actor_span:
         evidence.append(Evidence(*actor_span, f"actor:{kind.value}", "ACTOR-SUBJECT"))
-    features = _features(text, morphs, patterns, evidence)
+    features = _features(text, morphs, patterns, evidence, context)
     party, party_type = _object_party(text, morphs, patterns)
     features["object"] = party
     features["object_type"] = party_type
@@ -681,7 +721,13 @@ def _purpose_nouns(morphs: list[Morph]) -> list[Morph]:
     """Nouns of a purpose phrase ("…의 진흥을 위하여", "…을 촉진하기 위하여")."""
     nouns: list[Morph] = []
     for i, morph in enumerate(morphs):
-        if morph.form == "위하" and morph.tag == "VV":
+        if (
+            morph.form == "위하"
+            and morph.tag == "VV"
+            and i + 1 < len(morphs)
+            and morphs[i + 1].tag == "EC"
+        ):
+            # "…을 위하여" states the purpose of the act; "…하기 위한 사항" only names a thing.
             window = morphs[max(0, i - 6) : i]
             nouns.extend(m for m in window if m.tag == "NNG")
     return nouns
@@ -701,28 +747,138 @@ def _object_nouns(morphs: list[Morph]) -> set[str]:
 
 
 _DELEGATED_TERM_RE = re.compile(r'["“]([^"”]*(?:대통령령|총리령|부령|고시)[^"”]*)["”]\s*(?:이)?란')
+_TITLE_RE = re.compile(r"^제\d+조(?:의\d+)?\(([^)]*)\)")
+# Heads of a delegated term that set what a duty requires or whom it binds.
+_REQUIREMENT_HEADS = {"기준", "요건", "방법", "절차", "정보", "기간", "사유"}
 
 
-def _delegated_term(text: str, morphs: list[Morph], patterns: Patterns) -> dict:
-    """Whether the sentence defines a delegated phrase ("대통령령으로 정하는 사업"이란 …)."""
+def _delegated_term(
+    text: str, morphs: list[Morph], context: list[Morph], patterns: Patterns
+) -> dict:
+    """Whether the sentence defines a delegated phrase ("대통령령으로 정하는 사업"이란 …), and
+    which side the provision it fills is on: a list of support measures (promote), the
+    requirements, methods or addressees of a duty (regulate), or neither (scope, ranges).
+    """
     start, end = morphs[0].start, morphs[-1].end
     match = _DELEGATED_TERM_RE.search(text, start, end)
     if match is None:
         return {"delegated_definition": False, "best_term": None}
     term = [m for m in morphs if match.start(1) <= m.start < match.end(1) and m.tag == "NNG"]
     head = term[-1].form if term else ""
-    best = "promote" if head in patterns.predicates["promote"] else None
+    title = _TITLE_RE.match(text)
+    title_words = {m.form for m in context if title and title.start(1) <= m.start < title.end(1)}
+    cited = [(a.start(), a.end()) for a in re.finditer(r"「[^」]*」", text)]
+    items = [
+        m.form
+        for m in context
+        if m.start >= end and m.tag == "NNG" and not any(a <= m.start < b for a, b in cited)
+    ]
+    support = sum(w in patterns.predicates["direct_support"] for w in items)
+    best = None
+    if head in patterns.predicates["promote"] or title_words & patterns.predicates[
+        "direct_support"
+    ] or support >= 2:
+        best = "promote"
+    elif head in _REQUIREMENT_HEADS or any(m.form == "기준" for m in term) or actor_type(
+        text[match.start(1) : match.end(1)].split()[-1], patterns
+    ) is ActorType.PRIVATE:
+        best = "regulate"
     return {"delegated_definition": True, "best_term": best}
 
 
-def _features(text: str, morphs: list[Morph], patterns: Patterns, evidence: list[Evidence]) -> dict:
-    """What the main sentence does: predicate classes, burdens and sanctions it mentions."""
+# "누구든지 … 할 수 있으며, 정부는 … 제한할 수 있다": a declared freedom to engage in an
+# activity, with the state's power to restrict it only as the exception (LABELING.md §3.2).
+_FREEDOM_RE = re.compile(r"^(\S+ )*?누구/NP (이/VCP )?든지/(JX|EC) .* 수/NNB 있/VA (으며|고)/EC")
+# "기본계획에는 다음 각 호의 사항이 포함되어야 한다": the contents of a state plan.
+_PLAN_CONTENTS_RE = re.compile(r"계획/NNG (에/JKB 는/JX|에는/JX) .*포함/NNG 되/XSV (어야|아야)/EC")
+_PASSIVE_DUTY_RE = re.compile(r"/NNG 되/XSV (어야|아야)/EC")
+# Voluntary ethics codes and self-regulatory bodies of private parties (LABELING.md §3.3).
+_SELF_REGULATION_RE = re.compile(r"윤리|행동강령|강령|헌장|자율규제")
+_DUTY_LINK_RE = re.compile(r"(어야|아야|여야)/EC 하/VX (며|으며|고)/EC")
+_NOTWITHSTANDING_RE = re.compile(r"「[^」]+」[^.]*?에도 불구하고")
+_OTHER_LAWS_RE = re.compile(r"「[^」]+」|다른 (?:법률|법령)|관계 법률")
+
+
+def _cue_matches(morphs: list[Morph], patterns: Patterns) -> dict[str, list[str]]:
+    """Cue phrases (rules/patterns/predicates.yaml regulate_cues / promote_cues) in the main
+    part of a sentence, as its "form/TAG" string."""
+    string = " ".join(f"{m.form}/{m.tag}" for m in _main_part(morphs))
+    return {
+        kind: [m.group(0) for p in regexes for m in p.finditer(string)]
+        for kind, regexes in patterns.cues.items()
+    }
+
+
+_REPORT_NOUNS = {"보고", "제출", "통보", "통지", "신고", "등록"}
+# A stand-in sentence that the "(에게|에) 보고하다" burden pattern matches: patterns that match
+# it describe a report, which is not a burden when it goes from one state body to another.
+_REPORT_TO_PLACEHOLDER = "위원회/NNG 에/JKB 보고/NNG 하/XSV 여야/EC 하/VX ᆫ다/EF"
+
+
+def _reports_only_to_state(text: str, morphs: list[Morph], patterns: Patterns) -> bool:
+    """Whether every report or submission the sentence mentions goes to a state body."""
+    recipients = []
+    for i in range(1, len(morphs) - 1):
+        if morphs[i].tag == "JKB" and morphs[i].form in ("에", "에게") and (
+            morphs[i + 1].form in _REPORT_NOUNS
+        ):
+            name = _defined_name(text, morphs, i - 1) if morphs[i - 1].form == ")" else None
+            if name is not None:
+                # "규제합리화위원회(이하 "위원회"라 한다)에 등록": the defined name.
+                recipients.append(actor_type(name[0], patterns))
+                continue
+            j = i - 1
+            while j >= 0 and morphs[j].tag in _NP_TAGS:
+                j -= 1
+            phrase = "".join(m.form for m in morphs[j + 1 : i])
+            recipients.append(actor_type(phrase, patterns))
+    return bool(recipients) and all(kind is ActorType.STATE for kind in recipients)
+
+
+def _main_part(morphs: list[Morph]) -> list[Morph]:
+    """The sentence after its last condition ("…하는 경우에는", "…할 때에는"): cue phrases in a
+    condition describe the occasion, not what the sentence does."""
+    for i in range(len(morphs) - 2, -1, -1):
+        if morphs[i].form in ("경우", "때") and morphs[i + 1].tag in ("JKB", "JX"):
+            return morphs[i + 1 :]
+    return morphs
+
+
+def _deemed_word(morphs: list[Morph]) -> str:
+    """The content word a deeming sentence deems ("침해로 본다" → 침해, "이행한 것으로 본다"
+    → 이행), or ""."""
+    for i in range(len(morphs) - 1, 1, -1):
+        if morphs[i].form == "보" and morphs[i].tag == "VV" and morphs[i - 1].tag == "JKB":
+            k = i - 2
+            if morphs[k].form == "것" and morphs[k].tag == "NNB":
+                k -= 1
+                while k >= 0 and morphs[k].tag in ("ETM", "EP", "XSV", "VX", "EC"):
+                    k -= 1
+            return morphs[k].form if k >= 0 else ""
+    return ""
+
+
+def _features(
+    text: str,
+    morphs: list[Morph],
+    patterns: Patterns,
+    evidence: list[Evidence],
+    context: list[Morph] | None = None,
+) -> dict:
+    """What the main sentence does: predicate classes, burdens and sanctions it mentions.
+
+    `context` is every morpheme of the clause (items included), for a delegated term whose
+    content is listed in the items.
+    """
     heads = predicate_heads(morphs)
     classes: dict[str, float] = {"regulate": 0.0, "promote": 0.0, "administer": 0.0}
     for morph, final, causes in heads:
-        if causes and morph.form not in patterns.predicates["promote"]:
+        if causes and morph.form not in patterns.predicates["promote"] | patterns.predicates[
+            "tasks"
+        ]:
             # Making someone else submit, report or correct is a power over them; having a
-            # research institute run a support programme ("사업을 하게 할 수 있다") is not.
+            # research institute run a support programme ("사업을 하게 할 수 있다") or a
+            # designated centre perform tasks ("업무를 수행하게 할 수 있다") is not.
             classes["regulate"] += 2.0 if final else 1.0
             evidence.append(
                 Evidence(morph.start, morph.end, "predicate:causative", "PRED-CAUSATIVE")
@@ -737,30 +893,105 @@ def _features(text: str, morphs: list[Morph], patterns: Patterns, evidence: list
                     Evidence(morph.start, morph.end, f"predicate:{kind}", f"PRED-{kind.upper()}")
                 )
                 break
-    for morph in _purpose_nouns(morphs):
-        if morph.form in patterns.predicates["promote"]:
-            classes["promote"] += 1.5
-            evidence.append(Evidence(morph.start, morph.end, "purpose:promote", "PURPOSE-PROMOTE"))
-            break
     string = " ".join(f"{m.form}/{m.tag}" for m in morphs)
+    cues = _cue_matches(morphs, patterns)
+    # Phrases that say what an otherwise procedural verb does: "시정을 권고하다" is an
+    # enforcement step, "표준계약서를 … 권장하다" and "우선적으로 고려하다" are support, and
+    # standards offered to the market stay support even with a recommendation to comply.
+    classes["regulate"] += 2.0 * len(cues["regulate"])
+    classes["promote"] += 3.0 * len(cues["promote"])
+    final_heads = {h[0].form for h in heads if h[1]}
+    if not final_heads & patterns.predicates["procedural"]:
+        # A purpose ("…의 진흥을 위하여") colours a support, planning or standard-setting
+        # verb; it does not turn a request, a survey or a committee's work into support.
+        for morph in _purpose_nouns(morphs):
+            if morph.form in patterns.predicates["promote"]:
+                classes["promote"] += 1.5
+                evidence.append(
+                    Evidence(morph.start, morph.end, "purpose:promote", "PURPOSE-PROMOTE")
+                )
+                break
+    if not any(classes.values()):
+        # "지원대상사업을 선정할 때에는 … 고려해야 한다": criteria for choosing beneficiaries
+        # belong to the support measure.
+        for i in range(len(morphs) - 3):
+            if (
+                morphs[i].form in patterns.predicates["direct_support"] | {"선정", "지정"}
+                and morphs[i + 1].tag == "XSV"
+                and morphs[i + 2].tag == "ETM"
+                and morphs[i + 3].form == "때"
+            ):
+                classes["promote"] += 1.0
+                break
     burden = [p for p in patterns.burden if p.search(string)]
-    sanction = [m for m in morphs if m.tag == "NNG" and m.form in patterns.predicates["sanction"]]
+    if burden and _reports_only_to_state(text, morphs, patterns):
+        # "금융감독원장은 … 금융위원회에 보고하여야 한다": reporting inside the state.
+        burden = [p for p in burden if not p.search(_REPORT_TO_PLACEHOLDER)]
+    # A penalty imposed ("과징금을 부과할 수 있다", "과태료는 … 부과ㆍ징수한다"), not money
+    # already collected ("징수한 과징금은 … 사용할 수 있다").
+    sanction = [
+        m
+        for i, m in enumerate(morphs)
+        if m.tag == "NNG"
+        and m.form in patterns.predicates["sanction"]
+        and not (i >= 3 and morphs[i - 1].tag == "ETM" and morphs[i - 3].form in ("징수", "납부"))
+    ]
     for m in sanction:
         evidence.append(Evidence(m.start, m.end, "sanction", "PRED-SANCTION"))
     best = max(classes, key=lambda k: classes[k]) if any(classes.values()) else None
     # What the state's action is for: an activity or industry (promotion) or protection
     # against harm (a policy that is neither support nor a burden on anyone).
     goal_nouns = {m.form for m in _purpose_nouns(morphs)} | _object_nouns(morphs)
+    words = {m.form for m in morphs}
+    if words & patterns.predicates["relief"]:
+        # "규제를 최소화하다", "규제를 개선하다": removing regulation fosters an activity.
+        goal_nouns -= {"규제"}
     protective = bool(goal_nouns & patterns.predicates["protect"])
-    industrial = bool(goal_nouns & patterns.predicates["industry"])
+    # Supporting or fostering others' activity (self-regulation, compliance) is support
+    # even when its aim is protection (LABELING.md §3.2).
+    supported = {h[0].form for h in heads} | {m.form for m in _purpose_nouns(morphs)}
+    industrial = (
+        bool(goal_nouns & patterns.predicates["industry"])
+        or bool(cues["promote"])
+        or bool(supported & patterns.predicates["direct_support"])
+    )
     return {
         "classes": classes,
         "best": best,
         "burden": bool(burden),
         "sanction": bool(sanction),
         "protective": protective and not industrial,
-        "civil": bool({m.form for m in morphs} & patterns.predicates["civil"]),
-        **_delegated_term(text, morphs, patterns),
+        "civil": bool(words & patterns.predicates["civil"]),
+        "criminal_procedure": bool(words & patterns.predicates["criminal_procedure"]),
+        "deemed_burden": _deemed_word(morphs) in patterns.predicates["deemed_burden"],
+        "deemed_state": actor_type(_deemed_word(morphs), patterns) is ActorType.STATE,
+        "freedom": bool(_FREEDOM_RE.search(string)),
+        "final_heads": final_heads,
+        # "중앙행정기관의 장은 … 위원회에 등록하여야 한다": registration or reporting inside
+        # the state.
+        "internal_report": bool(final_heads & _REPORT_NOUNS)
+        and _reports_only_to_state(text, morphs, patterns),
+        "task_heads": patterns.predicates["tasks"],
+        "support_items": sum(
+            m.form in patterns.predicates["direct_support"]
+            for m in (context or morphs)
+            if m.start > morphs[-1].end
+        )
+        >= 2,
+        "other_laws_notwithstanding": bool(_NOTWITHSTANDING_RE.search(text, morphs[0].start,
+                                                                      morphs[-1].end)),
+        # A request that follows a duty in the same sentence ("검토하여야 하며, … 요청할 수
+        # 있다") is part of that duty.
+        "request": bool(final_heads & {"요청", "신청", "요구", "제안"})
+        and not _DUTY_LINK_RE.search(string),
+        "relief_request": bool(words & patterns.predicates["relief_requested"]),
+        "funding": bool(words & patterns.predicates["funding"]),
+        "plan_contents": bool(_PLAN_CONTENTS_RE.search(string)),
+        # "…은 … 발전되어야 한다": a principle without an addressee.
+        "passive": bool(_PASSIVE_DUTY_RE.search(string)),
+        "self_regulation": bool(_SELF_REGULATION_RE.search(text, morphs[0].start, morphs[-1].end)),
+        "other_laws": bool(_OTHER_LAWS_RE.search(text, morphs[0].start, morphs[-1].end)),
+        **_delegated_term(text, morphs, context or morphs, patterns),
         "heads": [h[0].form for h in heads],
     }
 
@@ -768,33 +999,72 @@ def _features(text: str, morphs: list[Morph], patterns: Patterns, evidence: list
 def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
     """The tag from modality, the actor's type and what the predicate does (DOMAIN.md §6–7)."""
     best = f["best"]
+    if modality is Modality.PROHIBITION and f["sanction"] and f["final_heads"] & {"부과", "처벌"}:
+        # "…에 대하여는 과태료를 부과할 수 없다": a limit on the state's power to sanction.
+        return Tag.NEUTRAL, "TAG-SANCTION-LIMIT"
     if modality is Modality.SANCTION or (
         f["sanction"] and not (actor is ActorType.STATE and best in ("promote", "administer"))
     ):
         return Tag.REGULATION, "TAG-SANCTION"
     if modality is Modality.DEFINITION and f["delegated_definition"]:
         # A decree filling "대통령령으로 정하는 X" takes the side of the clause it fills:
-        # support projects are promotion, thresholds, requirements and methods regulation.
+        # support projects are promotion, thresholds, requirements, methods and addressees of
+        # a duty regulation, ranges and scopes neutral.
         if f["best_term"] == "promote":
             return Tag.PROMOTION, "TAG-DELEGATED-DEFINITION-SUPPORT"
-        return Tag.REGULATION, "TAG-DELEGATED-DEFINITION"
+        if f["best_term"] == "regulate":
+            return Tag.REGULATION, "TAG-DELEGATED-DEFINITION-REQUIREMENT"
+        return Tag.NEUTRAL, "TAG-DELEGATED-DEFINITION-SCOPE"
     if modality in (Modality.DEFINITION, Modality.DELEGATION):
         return Tag.NEUTRAL, f"TAG-{modality.name}"
     if modality is Modality.DEEMING:
-        return (
-            (Tag.REGULATION, "TAG-DEEMING-BURDEN")
-            if f["burden"] or best == "regulate"
-            else (Tag.NEUTRAL, "TAG-DEEMING")
-        )
+        if f["deemed_state"]:
+            return Tag.NEUTRAL, "TAG-DEEMING"  # 공무원 의제, competences among ministries
+        # Deemed compliance, breach or infringement, and deemings about a regulated party,
+        # work inside a regulatory regime (LABELING.md §3.1).
+        if f["burden"] or best == "regulate" or f["deemed_burden"] or actor in (
+            ActorType.PRIVATE,
+            ActorType.ANYONE,
+        ):
+            return Tag.REGULATION, "TAG-DEEMING-BURDEN"
+        return Tag.NEUTRAL, "TAG-DEEMING"
     if modality is Modality.EXEMPTION:
+        if f["other_laws"]:
+            # Relief from other laws' requirements is a 특례 that fosters the activity; a
+            # law excluding its own provisions only draws its scope.
+            return Tag.PROMOTION, "TAG-EXEMPTION-SPECIAL-CASE"
         return (
             (Tag.PROMOTION, "TAG-EXEMPTION-BENEFIT")
             if best == "promote"
             else (Tag.NEUTRAL, "TAG-EXEMPTION")
         )
+    if f["freedom"]:
+        return Tag.PROMOTION, "TAG-FREEDOM-PRINCIPLE"
     if actor in (ActorType.PRIVATE, ActorType.ANYONE):
         if modality is Modality.NONE and f["civil"]:
             return Tag.NEUTRAL, "TAG-PRIVATE-CIVIL"
+        if (
+            modality is Modality.NONE
+            and f["final_heads"] & f["task_heads"]
+            and f["support_items"]
+        ):
+            # "협회는 다음 각 호의 업무를 수행한다": the task list of a body says what it is for.
+            return Tag.PROMOTION, "TAG-BODY-SUPPORT-TASKS"
+        if modality is Modality.PERMISSION and f["self_regulation"]:
+            return Tag.NEUTRAL, "TAG-PRIVATE-SELF-REGULATION"
+        if modality is Modality.PERMISSION and f["other_laws_notwithstanding"]:
+            # "「의료기기법」 제17조에도 불구하고 … 판매할 수 있다": a 특례 from other laws.
+            return Tag.PROMOTION, "TAG-PRIVATE-SPECIAL-CASE"
+        if (
+            modality is Modality.PERMISSION
+            and f["request"]
+            and f["object_type"] is ActorType.STATE
+        ):
+            # Asking the state for a regulatory answer, a special case or support is a
+            # promotion device; objections, recusals and proposals are procedure.
+            if f["relief_request"]:
+                return Tag.PROMOTION, "TAG-PRIVATE-RELIEF-REQUEST"
+            return Tag.NEUTRAL, "TAG-PRIVATE-PROCEDURAL-REQUEST"
         if modality in (Modality.OBLIGATION, Modality.PROHIBITION, Modality.EFFORT, Modality.NONE):
             # "…하여야 한다" and plain "…공표한다" / "…업무를 수행한다" said of a private
             # party both state what it must do.
@@ -809,12 +1079,13 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
     if actor is ActorType.STATE:
         if modality is Modality.PROHIBITION:
             return Tag.NEUTRAL, "TAG-STATE-SELF-RESTRAINT"
-        if best == "regulate" and f["object_type"] is ActorType.STATE:
+        if best == "regulate" and (f["object_type"] is ActorType.STATE or f["internal_report"]):
             return Tag.NEUTRAL, "TAG-STATE-TO-STATE"  # requests and orders among state bodies
         if best == "regulate":
             return Tag.REGULATION, "TAG-STATE-POWER"
-        if f["burden"]:
-            # "다음 각 호의 요건을 모두 갖춘 기관을 … 지정할 수 있다": conditions others must meet.
+        if f["burden"] and best != "promote":
+            # "다음 각 호의 요건을 모두 갖춘 기관을 … 지정할 수 있다": conditions others must
+            # meet; designating beneficiaries for support is still support.
             return Tag.REGULATION, "TAG-STATE-CONDITIONS"
         if best == "promote" and f["protective"]:
             return Tag.NEUTRAL, "TAG-STATE-PROTECTIVE-POLICY"
@@ -824,10 +1095,19 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
             return Tag.PROMOTION, "TAG-STATE-EFFORT"
         return Tag.NEUTRAL, "TAG-STATE-ADMINISTRATION"
     # No actor: passive or impersonal sentences.
+    if f["criminal_procedure"]:
+        return Tag.NEUTRAL, "TAG-CRIMINAL-PROCEDURE"  # "공소를 제기할 수 없다"
+    if f["plan_contents"]:
+        # A state plan takes the side of what it plans: support measures, or else neither.
+        if f["support_items"]:
+            return Tag.PROMOTION, "TAG-PLAN-CONTENTS-SUPPORT"
+        return Tag.NEUTRAL, "TAG-PLAN-CONTENTS"
+    if f["funding"] and modality is Modality.NONE:
+        return Tag.PROMOTION, "TAG-IMPERSONAL-FUNDING"  # "…은 출연금으로 충당한다"
     if f["burden"]:
         return Tag.REGULATION, "TAG-IMPERSONAL-BURDEN"
     if modality is Modality.PROHIBITION:
         return Tag.REGULATION, "TAG-IMPERSONAL-PROHIBITION"
-    if best == "promote" and modality is not Modality.NONE:
+    if best == "promote" and modality is not Modality.NONE and not f["passive"]:
         return Tag.PROMOTION, "TAG-IMPERSONAL-SUPPORT"
     return Tag.NEUTRAL, "TAG-NO-ACTOR"

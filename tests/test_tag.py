@@ -143,3 +143,111 @@ def test_tag_burden_examples(text, should):
 
     doc = get_pipeline()(text)
     assert _features(text, morphs_of(doc), PATTERNS, [])["burden"] is should
+
+
+CUE_EXAMPLES = [
+    pytest.param(kind, text, should, id=f"{kind}-{'match' if should else 'nomatch'}-{i}")
+    for kind in ("regulate", "promote")
+    for should, key in ((True, "must_match"), (False, "must_not_match"))
+    for i, text in enumerate(PATTERNS.predicate_examples[f"{kind}_cues"][key])
+]
+
+
+@pytest.mark.parametrize(("kind", "text", "should"), CUE_EXAMPLES)
+def test_tag_cue_examples(kind, text, should):
+    from lawcheck.tag import _cue_matches
+
+    assert bool(_cue_matches(morphs_of(get_pipeline()(text)), PATTERNS)[kind]) is should
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        # Relief from other laws' requirements is a 특례 (promotion); a law excluding its own
+        # provisions draws its scope (neutral).
+        (
+            "② 산업데이터를 플랫폼에 공유하려는 자에게는 「국제항해선박 및 항만시설의 보안에 관한 법률」 "
+            "제33조제1항제4호를 적용하지 아니한다.",
+            Tag.PROMOTION,
+        ),
+        (
+            "③ 개인정보처리자가 동창회를 운영하기 위하여 개인정보를 처리하는 경우에는 제15조 및 제30조를 "
+            "적용하지 아니한다.",
+            Tag.NEUTRAL,
+        ),
+        # Deemed compliance inside a regulatory regime is regulation; 공무원 의제 is neutral.
+        (
+            "③ 인공지능사업자가 다른 법령에 따라 제1항 각 호에 준하는 조치를 이행한 경우에는 제1항에 따른 "
+            "조치를 이행한 것으로 본다.",
+            Tag.REGULATION,
+        ),
+        (
+            "제39조(벌칙 적용에서 공무원 의제) 위원회의 위원 중 공무원이 아닌 사람은 「형법」 제129조부터 "
+            "제132조까지의 규정을 적용할 때에는 공무원으로 본다.",
+            Tag.NEUTRAL,
+        ),
+        # A request made to serve a promotion purpose is still a request (neutral).
+        (
+            "제22조(자료 제출 요청) 장관은 데이터산업의 진흥을 위하여 데이터사업자에게 사업 수행실적 등의 "
+            "자료 제출을 요청할 수 있다.",
+            Tag.NEUTRAL,
+        ),
+        # Support for private self-regulation is support even though its aim is protection.
+        (
+            "④ 정부는 정보통신서비스 제공자단체의 자율규제를 위한 활동을 지원할 수 있다.",
+            Tag.PROMOTION,
+        ),
+        ("② 제1항제3호의 죄는 피해자가 명시한 의사에 반하여 공소를 제기할 수 없다.", Tag.NEUTRAL),
+        # A declared freedom with the state's restriction as the exception is promotion.
+        (
+            "① 누구든지 신규 기술ㆍ서비스를 활용하여 사업을 할 수 있으며, 국가와 지방자치단체는 국민의 "
+            "생명과 안전을 저해하는 경우에 이를 제한할 수 있다.",
+            Tag.PROMOTION,
+        ),
+        # A bar on a double penalty limits the state's sanctioning power.
+        (
+            "제76조(과태료에 관한 규정 적용의 특례) 제75조의 과태료에 관한 규정을 적용할 때 과징금을 부과한 "
+            "행위에 대하여는 과태료를 부과할 수 없다.",
+            Tag.NEUTRAL,
+        ),
+        # Voluntary codes of conduct of private bodies are neutral.
+        (
+            "① 정보통신서비스 제공자단체는 이용자를 보호하기 위하여 정보통신서비스 제공자 행동강령을 정하여 "
+            "시행할 수 있다.",
+            Tag.NEUTRAL,
+        ),
+        # A later sentence on the burden of proof keeps a damages claim civil; a later duty to
+        # comply with a request makes the clause regulation.
+        (
+            "① 정보주체는 개인정보처리자가 이 법을 위반한 행위로 손해를 입으면 개인정보처리자에게 "
+            "손해배상을 청구할 수 있다. 이 경우 그 개인정보처리자는 고의 또는 과실이 없음을 입증하지 "
+            "아니하면 책임을 면할 수 없다.",
+            Tag.NEUTRAL,
+        ),
+        (
+            "① 분쟁조정위원회는 필요한 자료를 분쟁당사자에게 요청할 수 있다. 이 경우 분쟁당사자는 정당한 "
+            "사유가 없으면 요청에 따라야 한다.",
+            Tag.REGULATION,
+        ),
+        # The contents of a promotion plan are promotion.
+        (
+            "② 기본계획에는 다음 각 호의 사항이 포함되어야 한다.\n1. 전문인력의 양성에 관한 사항\n"
+            "2. 중소기업의 육성 및 지원에 관한 사항\n3. 창업 촉진에 관한 사항",
+            Tag.PROMOTION,
+        ),
+        # Registration with a state committee by a state body is internal to the state.
+        (
+            "① 중앙행정기관의 장은 소관 규제의 명칭ㆍ내용ㆍ근거 등을 제23조에 따른 "
+            "규제합리화위원회(이하 \"위원회\"라 한다)에 등록하여야 한다.",
+            Tag.NEUTRAL,
+        ),
+        # Having a designated support centre perform tasks is not a power over it.
+        (
+            "① 장관은 규제 개선 등을 지원하기 위하여 기준을 갖춘 법인을 규제지원센터로 지정하여 다음 각 호의 "
+            "업무를 수행하게 할 수 있다.",
+            Tag.PROMOTION,
+        ),
+    ],
+)
+def test_tag_general_rules(text, tag):
+    assert tag_doc(get_pipeline()(text)).tag is tag
