@@ -14,7 +14,7 @@ from collections import Counter
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -380,7 +380,7 @@ def run_cmd(
         raise typer.Exit(2)
     # Scripts and pipes get the summary and the exit code; a person at a terminal gets the UI.
     if review if review is not None else (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise typer.Exit(_serve_review(db, "127.0.0.1", port))
+        _serve_review(db, "127.0.0.1", port)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -612,13 +612,12 @@ def review_cmd(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
 ) -> None:
     """Start the review UI (Streamlit) on the database."""
-    raise typer.Exit(_serve_review(db, host, port))
+    _serve_review(db, host, port)
 
 
-def _serve_review(db: str | None, host: str, port: int) -> int:
-    """Run app.py under Streamlit until it is stopped; returns its exit code."""
+def _serve_review(db: str | None, host: str, port: int) -> NoReturn:
+    """Replace this process with Streamlit serving app.py; it runs until stopped."""
     import os
-    import subprocess
 
     from lawcheck.testing import PROJECT_ROOT
 
@@ -647,10 +646,11 @@ def _serve_review(db: str | None, host: str, port: int) -> int:
         "--browser.gatherUsageStats",
         "false",
     ]
-    try:
-        return subprocess.call(command, env=env)
-    except KeyboardInterrupt:
-        return 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Streamlit takes this process's place, so that a signal to it (Ctrl+C, a service
+    # manager's SIGTERM) reaches the server itself and no orphaned server is left behind.
+    os.execve(sys.executable, command, env)
 
 
 # ---------------------------------------------------------------------------------------------
