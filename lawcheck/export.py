@@ -185,15 +185,16 @@ def _version_records(session: Session, version: LawVersion, findings: dict) -> I
                  "status": s.status, "text": s.text}
                 for s in sanctions.get(clause.id, [])
             ],
-            "findings": (findings.get((version.law_id, clause.ref, version.promulgation_no), [])
-                         + findings.get((version.law_id, clause.ref, None), [])),
+            "findings": (findings.get((version.law_id, clause.ref, version.promulgation_no,
+                                       version.effective_date), [])
+                         + findings.get((version.law_id, clause.ref, None, None), [])),
         }
 
 
-def findings_by_clause(session: Session) -> dict[tuple[str, str, str | None], list[dict]]:
-    """(법령ID, ref, 공포번호 of the version the rule read) -> the findings that clause takes
-    part in, with their review status (`lawcheck.review.queue_index`); the version is None
-    when the finding did not record it, and then it applies to every version."""
+def findings_by_clause(session: Session) -> dict[tuple, list[dict]]:
+    """(법령ID, ref, 공포번호 and 시행일자 of the version the rule read) -> the findings that
+    clause takes part in, with their review status (`lawcheck.review.queue_index`); the
+    version is None when the finding did not record it, and then it applies to every version."""
     from lawcheck.review import queue_index
     from lawcheck.store import FindingRow
 
@@ -205,7 +206,10 @@ def findings_by_clause(session: Session) -> dict[tuple[str, str, str | None], li
         e = entries[finding_id]
         entry = {"id": finding_id, "rule": e.rule_id, "kind": e.kind, "severity": e.severity,
                  "status": e.status, "text_changed_since_decision": e.text_changed}
-        places = dict.fromkeys((c["law_id"], c["ref"], c.get("version")) for c in clauses)
+        places = dict.fromkeys(
+            (c["law_id"], c["ref"], c.get("version"),
+             c.get("effective_date") if c.get("version") else None)
+            for c in clauses)
         for place in places:
             out.setdefault(place, []).append(entry)
     return out
