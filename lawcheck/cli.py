@@ -747,31 +747,50 @@ def rules_explain_cmd(rule_id: Annotated[str, typer.Argument(help="A rule id, e.
     typer.echo(explain_rule(rule_id))
 
 
+class ExportWhat(StrEnum):
+    clauses = "clauses"
+    findings = "findings"
+    decisions = "decisions"
+
+
 class ExportFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
     docbin = "docbin"
+    json = "json"
 
 
 @app.command("export")
 def export_cmd(
+    what: Annotated[
+        ExportWhat, typer.Option(help="Clauses, findings or review decisions.")
+    ] = ExportWhat.clauses,
     export_format: Annotated[
-        ExportFormat, typer.Option("--format", help="Output format.")
-    ] = ExportFormat.jsonl,
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            help="clauses: jsonl (default), csv, docbin; findings/decisions: json (default), csv.",
+        ),
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="Output file.")] = None,
     law: Annotated[str | None, typer.Option(help="Only this law.")] = None,
+    all_versions: Annotated[
+        bool, typer.Option(help="Clauses of every stored version, not only the newest.")
+    ] = False,
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
     db: DbOption = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Export the annotated corpus (one record per clause) with a .meta.json sidecar."""
-    from lawcheck.export import export_corpus
+    """Export clauses, findings or review decisions for research, with a .meta.json sidecar."""
+    from lawcheck.export import FORMATS, SUFFIXES, export_corpus
 
-    suffix = {"jsonl": "jsonl", "csv": "csv", "docbin": "spacy"}[export_format.value]
-    target = out or Path(f"lawcheck-export.{suffix}")
+    fmt = export_format.value if export_format else FORMATS[what.value][0]
+    stem = "export" if what is ExportWhat.clauses else what.value
+    target = out or Path(f"lawcheck-{stem}.{SUFFIXES[fmt]}")
     with progress_bar("export", quiet) as progress:
         report = export_corpus(
-            get_engine(db), export_format.value, target, law=law, force=force, progress=progress
+            get_engine(db), fmt, target, what=what.value, law=law, all_versions=all_versions,
+            force=force, progress=progress,
         )
     typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
 
