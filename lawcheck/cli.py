@@ -20,6 +20,7 @@ import typer
 
 from lawcheck import __version__
 from lawcheck.errors import LawcheckError, RefSyntaxError
+from lawcheck.importers import MAX_SOURCE_BYTES
 from lawcheck.models import ClauseRef, UnitKind
 from lawcheck.pipeline import import_paths
 from lawcheck.store import (
@@ -117,11 +118,15 @@ def import_cmd(
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.text,
     quiet: QuietOption = False,
+    max_bytes: Annotated[
+        int,
+        typer.Option("--max-bytes", min=1, help="Refuse law files larger than this (bytes)."),
+    ] = MAX_SOURCE_BYTES,
 ) -> None:
     """Import law.go.kr XML/JSON bodies and legalize-kr Markdown into the database."""
     engine = get_engine(db)
     with progress_bar("import", quiet) as progress:
-        report = import_paths(paths, engine, progress=progress)
+        report = import_paths(paths, engine, progress=progress, max_bytes=max_bytes)
     data = report.as_dict()
     lines = [
         f"{data['files']} files: "
@@ -793,6 +798,46 @@ def export_cmd(
             force=force, progress=progress,
         )
     typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+
+
+# ---------------------------------------------------------------------------------------------
+# db: schema migrations
+# ---------------------------------------------------------------------------------------------
+
+db_app = typer.Typer(help="The database schema (Alembic migrations).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("current")
+def db_current_cmd(db: DbOption = None, fmt: FormatOption = OutputFormat.text) -> None:
+    """The schema revision of the database and the newest one this lawcheck knows."""
+    from lawcheck import migrations
+
+    engine = get_engine(db, create=False)
+    found, newest = migrations.current(engine), migrations.head()
+    data = {"database": redact_url(db_url(db)), "current": found, "head": newest}
+    state = (
+        "up to date"
+        if found == newest
+        else "not yet a lawcheck database, or made before migrations: run `lawcheck db upgrade`"
+        if found is None
+        else "behind: run `lawcheck db upgrade`"
+    )
+    _emit(data, fmt, [f"{data['database']}: revision {found or '(none)'}, head {newest} — {state}"])
+
+
+@db_app.command("upgrade")
+def db_upgrade_cmd(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Upgrade the schema (every lawcheck command also does this on start), keeping every row."""
+    from lawcheck import migrations
+
+    before, after = migrations.upgrade(get_engine(db, create=False), revision)
+    data = {"database": redact_url(db_url(db)), "before": before, "after": after}
+    _emit(data, fmt, [f"{data['database']}: {before or '(empty)'} → {after}"])
 
 
 if __name__ == "__main__":

@@ -131,6 +131,19 @@ class LawNotFoundError(StoreError):
     code = "D002"
 
 
+class MigrationError(StoreError):
+    """A database whose schema cannot be brought to this lawcheck's revision (lawcheck db)."""
+
+    code = "D003"
+
+
+class InputTooLargeError(LawcheckError):
+    """A query text or import file over its size limit; the message names the limit and the
+    option that raises it."""
+
+    code = "L001"
+
+
 # --- analysis -----------------------------------------------------------------------------------
 
 

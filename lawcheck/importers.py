@@ -21,7 +21,7 @@ import defusedxml.ElementTree as SafeET
 import yaml
 from defusedxml import DefusedXmlException
 
-from lawcheck.errors import ImportError_, UnknownFormatError
+from lawcheck.errors import ImportError_, InputTooLargeError, UnknownFormatError
 from lawcheck.models import (
     BlockKind,
     Division,
@@ -47,19 +47,23 @@ _DIVISION_RE = re.compile(r"^제\s*(\d+)\s*(편|장|절|관|속)(?:\s*의\s*\d+)
 # ---------------------------------------------------------------------------------------------
 
 
-def read_path(path: str | Path, *, mst: str | None = None) -> RawLaw:
+def read_path(
+    path: str | Path, *, mst: str | None = None, max_bytes: int = MAX_SOURCE_BYTES
+) -> RawLaw:
     """Read one law file, choosing the reader from its content.
 
     Args:
         path: an API XML body, an API JSON body or a legalize-kr Markdown file.
         mst: the 법령일련번호 the body was requested with (API bodies do not contain it).
+        max_bytes: larger files are refused before they are read.
 
     Raises:
         UnknownFormatError: the file is none of the supported formats.
         ImportError_: the file is of a known format but broken; the message names the place.
+        InputTooLargeError: the file is larger than `max_bytes`.
     """
     path = Path(path)
-    data = _read_bytes(path)
+    data = _read_bytes(path, max_bytes)
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"---"):
         return read_markdown(path, data=data)
@@ -97,15 +101,16 @@ def iter_law_files(path: str | Path) -> Iterator[Path]:
         yield file
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, max_bytes: int = MAX_SOURCE_BYTES) -> bytes:
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise ImportError_(f"{path}: cannot read ({exc.strerror})") from exc
-    if size > MAX_SOURCE_BYTES:
-        raise ImportError_(
-            f"{path}: {size:,} bytes is larger than the {MAX_SOURCE_BYTES:,}-byte limit for "
-            "one law; split the file or check that it is really a single law body"
+    if size > max_bytes:
+        raise InputTooLargeError(
+            f"{path}: {size:,} bytes is larger than the {max_bytes:,}-byte limit for one law "
+            "file; check that it is really a single law body, or raise the limit with "
+            "`lawcheck import --max-bytes N`"
         )
     return path.read_bytes()
 

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from lawcheck.errors import LawcheckError
-from lawcheck.importers import iter_law_files, read_path
+from lawcheck.importers import MAX_SOURCE_BYTES, iter_law_files, read_path
 from lawcheck.models import LawText
 from lawcheck.split import split_law
 from lawcheck.store import SaveResult, save_law, session_scope
@@ -60,18 +60,20 @@ def import_paths(
     *,
     progress: Progress | None = None,
     workers: int | None = None,
+    max_bytes: int = MAX_SOURCE_BYTES,
 ) -> ImportReport:
     """Import law files (API XML/JSON, legalize-kr Markdown) from files, folders or clones.
 
     Files are read and split in `workers` processes (default: the CPU count, at most 2 here)
-    while this process writes each law in its own transaction, in input order.
+    while this process writes each law in its own transaction, in input order. A file larger
+    than `max_bytes` is not read; it is reported as failed with the limit.
     """
     files: list[Path] = []
     msts: dict[Path, str] = {}
     for path in paths:
         files.extend(iter_law_files(path))
         msts.update(_manifest_msts(Path(path)))
-    jobs = [(file, msts.get(file.resolve()) or _mst_from_name(file)) for file in files]
+    jobs = [(file, msts.get(file.resolve()) or _mst_from_name(file), max_bytes) for file in files]
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     report = ImportReport()
     if workers > 1 and len(jobs) >= 8:
@@ -86,11 +88,11 @@ def import_paths(
     return report
 
 
-def _read_and_split(job: tuple[Path, str | None]) -> LawText | str:
+def _read_and_split(job: tuple[Path, str | None, int]) -> LawText | str:
     """Read and split one file (in a worker process); a LawcheckError comes back as its text."""
-    file, mst = job
+    file, mst, max_bytes = job
     try:
-        return split_law(read_path(file, mst=mst))
+        return split_law(read_path(file, mst=mst, max_bytes=max_bytes))
     except LawcheckError as exc:
         return str(exc)
 

@@ -17,7 +17,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, event, insert
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Index,
+    Text,
+    UniqueConstraint,
+    event,
+    insert,
+)
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, create_engine, delete, func, select
@@ -247,7 +257,9 @@ def db_url(url: str | None = None) -> str:
 
 
 def get_engine(url: str | None = None, *, create: bool = True) -> Engine:
-    """An engine for the URL, with the schema created if missing.
+    """An engine for the URL, with the schema brought to the newest migration unless
+    `create` is False (`lawcheck.migrations.ensure_schema`: new databases are created and
+    stamped, older ones upgraded with their rows kept).
 
     SQLite runs in WAL mode with foreign keys on and a busy timeout, so that a reader (the
     review UI) and a writer (an import) can work at once.
@@ -271,10 +283,9 @@ def get_engine(url: str | None = None, *, create: bool = True) -> Engine:
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
     if create:
-        try:
-            SQLModel.metadata.create_all(engine)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot create tables in {redact_url(url)}: {exc}") from exc
+        from lawcheck.migrations import ensure_schema
+
+        ensure_schema(engine)
     return engine
 
 
@@ -298,8 +309,17 @@ def redact_url(url: str) -> str:
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One unit of work: committed if the block ends normally, rolled back otherwise."""
+    """One unit of work: committed if the block ends normally, rolled back otherwise.
+
+    On SQLite the transaction takes the write lock at once (``BEGIN IMMEDIATE``): what it reads
+    is then what it writes over, so two processes importing the same law at once cannot both
+    decide it is new; the second waits (busy timeout) and finds the first one's rows.
+    """
     with Session(engine) as session:
+        if engine.dialect.name == "sqlite":
+            dbapi = session.connection().connection.dbapi_connection
+            if not dbapi.in_transaction:
+                dbapi.execute("BEGIN IMMEDIATE")
         try:
             yield session
             session.commit()
@@ -337,6 +357,12 @@ def save_law(session: Session, law: LawText) -> SaveResult:
     keys stay the same, so findings and decisions keyed on them re-attach).
     """
     meta = law.meta
+    if session.get_bind().dialect.name == "postgresql":
+        # Serialise savers of the same version until commit, so that a concurrent import of
+        # the same law waits and then finds it (READ COMMITTED) instead of hitting uq_law_version.
+        key = f"{meta.law_id}|{meta.promulgation_no}|{meta.effective_date}"
+        lock = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+        session.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock})
     existing = session.exec(
         select(LawVersion).where(
             LawVersion.law_id == meta.law_id,
@@ -674,7 +700,13 @@ class DecisionRow(SQLModel, table=True):
     """
 
     __tablename__ = "decision"
-    __table_args__ = (Index("ix_decision_finding", "finding_id"),)
+    __table_args__ = (
+        Index("ix_decision_finding_created", "finding_id", "created_at"),
+        CheckConstraint(
+            "decision IN ({})".format(", ".join(f"'{d}'" for d in DECISIONS)),
+            name="ck_decision_value",
+        ),
+    )  # both added by migration 0002
     id: int | None = Field(default=None, primary_key=True)
     finding_id: str = Field(sa_column=Column(Text, nullable=False))
     decision: str = Field(max_length=32)
