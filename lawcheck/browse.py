@@ -160,7 +160,7 @@ def balance_by_law(session: Session) -> list[dict]:
     return out
 
 
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:&")
 
 
 def md_escape(text: str) -> str:

@@ -77,15 +77,42 @@ def import_paths(
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     report = ImportReport()
     if workers > 1 and len(jobs) >= 8:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with worker_pool(workers) as pool:
             # Small chunks keep every worker busy; map() yields in input order.
             results = pool.map(_read_and_split, jobs, chunksize=4)
             _save_all(results, files, engine, report, progress)
     else:
         _save_all(map(_read_and_split, jobs), files, engine, report, progress)
     return report
+
+
+def worker_pool(workers: int):
+    """A process pool whose workers neither inherit this process's database connections nor
+    outlive it. Forked workers would share the open connection's socket, so a killed import left
+    its transaction (and the locks it held) open on the server; spawned workers start clean, and
+    each exits when its parent is gone instead of waiting on the task queue forever."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Pool initializer: end this worker soon after the process that started it ends."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="lawcheck-parent-watch", daemon=True).start()
 
 
 def _read_and_split(job: tuple[Path, str | None, int]) -> LawText | str:
