@@ -57,6 +57,7 @@ from lawcheck.store import (
     ClauseRow,
     ClauseTagRow,
     DefinitionRow,
+    FindingRow,
     LawVersion,
     ReferenceRow,
     SanctionLinkRow,
@@ -380,10 +381,19 @@ class Corpus:
     Args:
         engine: the database.
         versions: version ids to read; default the newest version of every law.
+        frequencies: document frequencies of terms and population size to weigh terms by,
+            when the versions read are part of a larger corpus (incremental checks).
     """
 
-    def __init__(self, engine: Engine, versions: Iterable[int] | None = None):
+    def __init__(
+        self,
+        engine: Engine,
+        versions: Iterable[int] | None = None,
+        frequencies: tuple[Counter, int] | None = None,
+    ):
         self.engine = engine
+        if frequencies is not None:
+            self.__dict__["document_frequency"] = frequencies
         with Session(engine) as session:
             if versions is None:
                 rows = list_versions(session, latest_only=True)
@@ -2317,10 +2327,18 @@ def _concept_pairs(
             [x for c in (*promoters, *restrictors) for x in (c, *corpus.ancestors(c))]
         )
         by_concept: dict[str, list[CClause]] = defaultdict(list)
+        # Inside a large concept bucket only clauses sharing a rare word pair up: an inverted
+        # index over those words finds them without visiting the whole bucket (issue 7).
+        by_word: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         for clause in restrictors:
-            for term in corpus.context_terms(clause):
+            terms = corpus.context_terms(clause)
+            for term in terms:
                 if term.startswith("@") and (wanted is None or term in wanted):
+                    position = len(by_concept[term])
                     by_concept[term].append(clause)
+                    for word in terms:
+                        if not word.startswith("@") and df.get(word, 0) <= p["max_term_df"]:
+                            by_word[term][word].append(position)
         for a in promoters:
             own = {t for t in corpus.context_terms(a) if t.startswith("@")}
             expanded = own | {r for c in own for r in related.get(c, ())}
@@ -2331,12 +2349,15 @@ def _concept_pairs(
             }
             for concept in expanded:
                 bucket = by_concept.get(concept, [])
+                if len(bucket) > 50:
+                    index = by_word[concept]
+                    bucket = [
+                        bucket[i] for i in sorted({i for w in words_a for i in index.get(w, ())})
+                    ]
                 for b in bucket:
                     if b.id == a.id or not allow(a, b):
                         continue
                     shared = words_a & corpus.context_terms(b)
-                    if not shared and len(bucket) > 50:
-                        continue
                     kept = [t for t in shared if not any(t != u and t in u for u in shared)]
                     weight = corpus.idf(concept) + sum(corpus.idf(t) for t in kept)
                     if weight < p["min_shared_weight"]:
@@ -2914,6 +2935,8 @@ class CheckReport:
     law_filter: str | None = None
     seconds: float = 0.0
     per_rule: dict[str, int] = field(default_factory=dict)
+    # For an incremental check: changed / scope / loaded laws, findings re-evaluated and kept.
+    incremental: dict[str, Any] | None = None
 
     def at_or_above(self, severity: str) -> list[Finding]:
         """Findings whose severity is `severity` or worse (for --fail-on)."""
@@ -2929,16 +2952,23 @@ class CheckReport:
 
 
 def run_rules(
-    corpus: Corpus, rules: Iterable[Rule], *, law_ids: set[str] | None = None
+    corpus: Corpus,
+    rules: Iterable[Rule],
+    *,
+    law_ids: set[str] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> list[Finding]:
     """Run rules over a loaded corpus; findings involving `law_ids` only, best first."""
     out: dict[str, Finding] = {}
-    for rule in rules:
+    rules = list(rules)
+    for done, rule in enumerate(rules, start=1):
         function = KIND_FUNCTIONS[rule.kind]
         for finding in function(corpus, rule):
             if law_ids is not None and not any(c.law_id in law_ids for c in finding.clauses):
                 continue
             out.setdefault(finding.id, finding)
+        if progress is not None:
+            progress(done, len(rules), rule.id)
     return sorted(out.values(), key=lambda f: (-f.score, f.rule_id, f.id))
 
 
@@ -2952,8 +2982,14 @@ def run_check(
     rules: RuleSet | None = None,
     save: bool = False,
     corpus: Corpus | None = None,
+    incremental: bool = True,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> CheckReport:
     """Check the newest version of every law in the database with the selected rules.
+
+    A full saved check leaves a term index beside the database (`lawcheck.incremental`); the
+    next saved check of every law re-evaluates only the findings that can involve the laws
+    changed since, and keeps the stored others (the same findings a full check gives).
 
     Args:
         engine: a database filled by import + analyse.
@@ -2964,6 +3000,8 @@ def run_check(
         rules: a rule set (default: rules/ of this checkout).
         save: replace the stored findings of the checked scope (rules × law) in one transaction.
         corpus: an already loaded corpus (tests, notebooks, compare_versions).
+        incremental: use the term index when it allows (`save`, every law, no `corpus`).
+        progress: called with (rules done, rules, rule id) as the rules run.
 
     Returns:
         A CheckReport; findings carry their latest review decision and whether a clause
@@ -2980,25 +3018,90 @@ def run_check(
     started = time.perf_counter()
     ruleset = rules or default_rules()
     chosen = ruleset.select(select, ignore, preview=preview)
+    whole = corpus is None and law is None and save
+    if whole and incremental:
+        from lawcheck.incremental import plan
+
+        todo = plan(engine, chosen)
+        if todo is not None:
+            return _run_incremental(engine, chosen, todo, started, progress)
     corpus = corpus or Corpus(engine)
     law_ids = None
     if law is not None:
         with Session(engine) as session:
             law_ids = {find_version(session, law).law_id}
-    findings = run_rules(corpus, chosen, law_ids=law_ids)
+    findings = run_rules(corpus, chosen, law_ids=law_ids, progress=progress)
     with Session(engine) as session:
         findings = with_decisions(session, findings)
     if save:
         with session_scope(engine) as session:
             save_findings(session, findings, rule_ids=[r.id for r in chosen], law_ids=law_ids)
+    if whole:
+        from lawcheck.incremental import write_index
+
+        write_index(engine, corpus, chosen)
+    return _report(findings, chosen, [i.name for i in corpus.law.values()], law, started)
+
+
+def _report(
+    findings: list[Finding],
+    chosen: list[Rule],
+    names: Iterable[str],
+    law: str | None,
+    started: float,
+    incremental: dict[str, Any] | None = None,
+) -> CheckReport:
+    import time
+
     per_rule = Counter(f.rule_id for f in findings)
     return CheckReport(
         findings=findings,
         rules=chosen,
-        laws=sorted(info.name for info in corpus.law.values()),
+        laws=sorted(names),
         law_filter=law,
         seconds=round(time.perf_counter() - started, 2),
         per_rule={r.id: per_rule.get(r.id, 0) for r in chosen},
+        incremental=incremental,
+    )
+
+
+def _run_incremental(engine: Engine, chosen: list[Rule], todo, started: float, progress):
+    """Re-evaluate the findings of the changed laws' scope on their neighbourhood, replace
+    them in the store, keep the others, and return every finding as a full check would."""
+    from lawcheck.incremental import update_index
+    from lawcheck.store import finding_from_row
+
+    rule_ids = [r.id for r in chosen]
+    reevaluated: list[Finding] = []
+    loaded = 0
+    if todo.changed or todo.removed:
+        corpus = Corpus(engine, todo.versions, todo.frequencies)
+        loaded = len(corpus.law)
+        scope = todo.scope | todo.removed
+        reevaluated = run_rules(corpus, chosen, law_ids=scope, progress=progress)
+        with session_scope(engine) as session:
+            save_findings(session, reevaluated, rule_ids=rule_ids, law_ids=scope)
+        update_index(todo, corpus, engine, chosen)
+    with Session(engine) as session:
+        rows = session.exec(select(FindingRow).where(FindingRow.rule_id.in_(rule_ids)))
+        findings = [finding_from_row(row) for row in rows]
+        findings.sort(key=lambda f: (-f.score, f.rule_id, f.id))
+        findings = with_decisions(session, findings)
+        names = session.exec(select(LawVersion.name)).all()
+    return _report(
+        findings,
+        chosen,
+        sorted(set(names)),
+        None,
+        started,
+        {
+            "changed": sorted(todo.changed),
+            "removed": sorted(todo.removed),
+            "scope": sorted(todo.scope),
+            "laws_read": loaded,
+            "reevaluated": len(reevaluated),
+            "kept": len(findings) - len(reevaluated),
+        },
     )
 
 

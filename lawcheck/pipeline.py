@@ -156,7 +156,7 @@ class AnalyseReport:
     versions: int = 0
     clauses: int = 0
     analysed: int = 0  # distinct texts run through Kiwi and the tagger
-    reused: int = 0  # clauses whose text was already in the analysis cache
+    reused: int = 0  # clauses whose text was analysed before (cached, or repeated elsewhere)
     references: int = 0
     definitions: int = 0
     sanction_links: int = 0
@@ -190,118 +190,82 @@ def analyse_database(
     progress: Progress | None = None,
     batch_size: int = 2000,
     known_names: Path | None = None,
+    workers: int | None = None,
 ) -> AnalyseReport:
     """Tag every clause in the database (or one law), reusing cached analyses by text hash,
     and resolve its references, definitions and sanction links against every stored law.
 
+    Tagging runs first over the distinct texts of the whole selection that no cached analysis
+    covers (a text repeated in many laws, such as 부칙 boilerplate or "삭제", is analysed once),
+    in batches of `batch_size` across laws (Kiwi's worker threads need large batches); large
+    jobs are spread over `workers` processes. Then each version gets its clause tags and links.
+
     Args:
         known_names: a law index TSV (law_id, law_name_ko, kind) of laws that exist but are
             not imported, so that a citation of one is "law not in corpus", not "no such law".
+        workers: processes for tagging (default: the CPU count, at most 2).
     """
     import time
 
     from sqlmodel import Session, delete, insert
 
-    from lawcheck.analyse import make_docs
-    from lawcheck.store import (
-        ClauseTagRow,
-        TagCacheRow,
-        clauses_of,
-        find_version,
-        list_versions,
-    )
-    from lawcheck.tag import tag_doc
+    from lawcheck.store import ClauseRow, ClauseTagRow, TagCacheRow, find_version, list_versions
 
     started = time.perf_counter()
     report = AnalyseReport()
     analyser = analyser_id()
     with Session(engine) as session:
         versions = [find_version(session, law)] if law else list_versions(session)
+    _tag_missing(
+        engine,
+        analyser,
+        [v.id for v in versions] if law else None,
+        report,
+        progress,
+        batch_size,
+        workers if workers is not None else min(2, os.cpu_count() or 1),
+    )
     index = build_index(engine, known_names)
     total = len(versions)
     for done, version in enumerate(versions, start=1):
         with session_scope(engine) as session:
-            clauses = clauses_of(session, version.id)
-            hashes = sorted({c.content_hash for c in clauses})
-            cached: dict[str, TagCacheRow] = {}
-            for i in range(0, len(hashes), 500):
-                chunk = hashes[i : i + 500]
-                for row in session.exec(
-                    select(TagCacheRow).where(
-                        TagCacheRow.analyser == analyser, TagCacheRow.content_hash.in_(chunk)
-                    )
-                ):
-                    cached[row.content_hash] = row
-            missing = {c.content_hash: c.text for c in clauses if c.content_hash not in cached}
-            report.reused += sum(1 for c in clauses if c.content_hash in cached)
-            items = list(missing.items())
-            for i in range(0, len(items), batch_size):
-                chunk = items[i : i + batch_size]
-                rows = []
-                for (digest, _text), doc in zip(
-                    chunk, make_docs([t for _, t in chunk]), strict=True
-                ):
-                    result = tag_doc(doc)
-                    rows.append(
-                        TagCacheRow(
-                            content_hash=digest,
-                            analyser=analyser,
-                            tag=result.tag.value,
-                            modality=result.modality.value,
-                            proviso_modality=result.proviso_modality.value
-                            if result.proviso_modality
-                            else None,
-                            duty_bearer=result.duty_bearer,
-                            actor_type=result.actor_type.value,
-                            regulated_party=result.regulated_party,
-                            rule=result.rule,
-                            evidence=[
-                                {
-                                    "start": e.start,
-                                    "end": e.end,
-                                    "label": e.label,
-                                    "pattern": e.pattern,
-                                }
-                                for e in result.evidence
-                            ],
-                            sentences=[
-                                {
-                                    "start": s.start,
-                                    "end": s.end,
-                                    "modality": s.modality.value,
-                                    "pattern": s.pattern,
-                                    "proviso": s.proviso,
-                                }
-                                for s in result.sentences
-                            ],
-                        )
-                    )
-                session.add_all(rows)
-                session.flush()
-                cached.update({row.content_hash: row for row in rows})
-                report.analysed += len(rows)
+            clauses = session.exec(
+                select(
+                    ClauseRow.id,
+                    ClauseRow.ref,
+                    ClauseRow.kind,
+                    ClauseRow.parent_ref,
+                    TagCacheRow.id,
+                    TagCacheRow.tag,
+                    TagCacheRow.modality,
+                )
+                .join(
+                    TagCacheRow,
+                    (TagCacheRow.content_hash == ClauseRow.content_hash)
+                    & (TagCacheRow.analyser == analyser),
+                )
+                .where(ClauseRow.version_id == version.id)
+                .order_by(ClauseRow.position)
+            ).all()
             session.exec(delete(ClauseTagRow).where(ClauseTagRow.version_id == version.id))
             effective: dict[str, tuple[str, str, str | None]] = {}
             values = []
-            for clause in clauses:
-                own = cached[clause.content_hash]
-                tag, modality, inherited = own.tag, own.modality, None
-                if (
-                    clause.kind in _ITEM_KINDS
-                    and own.modality == "none"
-                    and clause.parent_ref in effective
-                ):
+            modality_by_ref: dict[str, str] = {}
+            for clause_id, ref, kind, parent_ref, cache_id, own_tag, own_modality in clauses:
+                tag, modality, inherited = own_tag, own_modality, None
+                if kind in _ITEM_KINDS and own_modality == "none" and parent_ref in effective:
                     # An item without a predicate of its own ("1. 제31조를 위반한 자") takes
                     # the tag of the lead-in it completes.
-                    tag, modality, source = effective[clause.parent_ref]
-                    inherited = source or clause.parent_ref
-                if clause.kind not in ("UNPARSED", "부기"):
-                    effective[clause.ref] = (tag, modality, inherited)
+                    tag, modality, source = effective[parent_ref]
+                    inherited = source or parent_ref
+                if kind not in ("UNPARSED", "부기"):
+                    effective[ref] = (tag, modality, inherited)
+                modality_by_ref[ref] = modality
                 values.append(
                     {
-                        "clause_id": clause.id,
+                        "clause_id": clause_id,
                         "version_id": version.id,
-                        "cache_id": own.id,
+                        "cache_id": cache_id,
                         "tag": tag,
                         "modality": modality,
                         "inherited_from": inherited,
@@ -309,14 +273,125 @@ def analyse_database(
                 )
             if values:
                 session.exec(insert(ClauseTagRow), params=values)
-            report.clauses += len(clauses)
-            modality_by_ref = {c.ref: v["modality"] for c, v in zip(clauses, values, strict=True)}
+            report.clauses += len(values)
             _store_links(session, version, index, modality_by_ref, report)
         report.versions += 1
         if progress is not None:
             progress(done, total, version.name)
+    report.reused = report.clauses - report.analysed
     report.seconds = round(time.perf_counter() - started, 2)
     return report
+
+
+def _tag_missing(
+    engine: Engine,
+    analyser: str,
+    version_ids: list[int] | None,
+    report: AnalyseReport,
+    progress: Progress | None,
+    batch_size: int,
+    workers: int,
+) -> None:
+    """Analyse every distinct clause text of the selection that the cache lacks, and cache it.
+
+    Only the hashes are held for the whole selection; texts are read batch by batch, so
+    memory stays bounded on the national corpus.
+    """
+    from sqlalchemy import func
+    from sqlmodel import Session, insert
+
+    from lawcheck.store import ClauseRow, TagCacheRow
+
+    query = (
+        select(ClauseRow.content_hash)
+        .outerjoin(
+            TagCacheRow,
+            (TagCacheRow.content_hash == ClauseRow.content_hash)
+            & (TagCacheRow.analyser == analyser),
+        )
+        .where(TagCacheRow.id.is_(None))
+        .group_by(ClauseRow.content_hash)
+    )
+    if version_ids is not None:
+        query = query.where(ClauseRow.version_id.in_(version_ids))
+    with Session(engine) as session:
+        hashes = list(session.exec(query))
+    if not hashes:
+        return
+    batches = [hashes[i : i + batch_size] for i in range(0, len(hashes), batch_size)]
+
+    def texts_of(batch: list[str]) -> list[tuple[str, str]]:
+        with Session(engine) as session:
+            rows = session.exec(
+                select(ClauseRow.content_hash, func.min(ClauseRow.text))
+                .where(ClauseRow.content_hash.in_(batch))
+                .group_by(ClauseRow.content_hash)
+            ).all()
+        return [(digest, text) for digest, text in rows]
+
+    def save(rows: list[dict]) -> None:
+        with session_scope(engine) as session:
+            session.exec(insert(TagCacheRow), params=[{**r, "analyser": analyser} for r in rows])
+        report.analysed += len(rows)
+        if progress is not None:
+            progress(report.analysed, len(hashes), "tagging distinct texts")
+
+    if workers > 1 and len(batches) > 2:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            # At most 2 batches per worker in flight: the texts are read as they are needed.
+            pending = []
+            for batch in batches:
+                pending.append(pool.submit(tag_rows, texts_of(batch), 1))
+                if len(pending) > 2 * workers:
+                    save(pending.pop(0).result())
+            for future in pending:
+                save(future.result())
+    else:
+        for batch in batches:
+            save(tag_rows(texts_of(batch)))
+
+
+def tag_rows(items: list[tuple[str, str]], kiwi_workers: int | None = None) -> list[dict]:
+    """Analyse (content hash, text) pairs: Kiwi morphemes, then the tagger; one tag-cache
+    row (without the analyser) per text, in input order."""
+    from lawcheck.analyse import get_pipeline, morphologies
+    from lawcheck.tag import tag_doc
+
+    nlp = get_pipeline(kiwi_workers)
+    rows = []
+    for (digest, _), morph in zip(items, morphologies([t for _, t in items], nlp), strict=True):
+        result = tag_doc(morph)
+        rows.append(
+            {
+                "content_hash": digest,
+                "tag": result.tag.value,
+                "modality": result.modality.value,
+                "proviso_modality": result.proviso_modality.value
+                if result.proviso_modality
+                else None,
+                "duty_bearer": result.duty_bearer,
+                "actor_type": result.actor_type.value,
+                "regulated_party": result.regulated_party,
+                "rule": result.rule,
+                "evidence": [
+                    {"start": e.start, "end": e.end, "label": e.label, "pattern": e.pattern}
+                    for e in result.evidence
+                ],
+                "sentences": [
+                    {
+                        "start": s.start,
+                        "end": s.end,
+                        "modality": s.modality.value,
+                        "pattern": s.pattern,
+                        "proviso": s.proviso,
+                    }
+                    for s in result.sentences
+                ],
+            }
+        )
+    return rows
 
 
 def build_index(engine: Engine, known_names: Path | None = None):

@@ -1,0 +1,416 @@
+"""Incremental checking: after some laws changed, re-evaluate only the findings that can
+involve them (issue 7).
+
+Input: a database whose findings a full `check.run_check(save=True)` stored, and the term
+index that check wrote beside it (`index_path`). Output: the findings of the changed laws,
+re-evaluated on a corpus of those laws and their neighbours, merged with the stored findings
+of every other law; the same findings a full check gives (`tests/test_check.py` compares).
+
+A law's neighbours are the laws a rule can pair it with: laws citing it or cited by it
+(references, sanction links), its family (시행령/시행규칙 by name, and the statutes those
+execute), laws defining a term the rules would compare with one of its definitions, and laws
+with a clause sharing enough rare terms with it to reach the lowest weight threshold of the
+selected term-paired rules. The index holds what that last test needs without Kiwi: each
+indexed clause's rare terms and concepts (postings), and each law's share of the document
+frequencies the rules weigh terms by, so the neighbourhood corpus weighs them as the whole
+corpus does. Kinds whose candidates the index does not bound (contradictory-duty pairs by
+act with all shared terms) fall back to a full check.
+
+The index is a SQLite file: `<database file>.check-index` for a SQLite database, else under
+`$XDG_CACHE_HOME/lawcheck/` named by a hash of the URL. It is a cache: deleting it only makes
+the next check a full one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from lawcheck.check import Corpus, compact
+from lawcheck.ruleset import RULES_DIR, Rule
+from lawcheck.store import (
+    DefinitionRow,
+    LawVersion,
+    ReferenceRow,
+    SanctionLinkRow,
+    list_versions,
+    redact_url,
+)
+
+log = logging.getLogger(__name__)
+
+# Kinds whose candidate pairs the index bounds (the others read only their own law, its
+# references and family); contradictory-duty is absent (see the module docstring).
+TERM_KINDS = {
+    "overlapping-duty",
+    "sanction-disparity",
+    "jurisdiction-overlap",
+    "promotion-vs-restriction",
+}
+INDEXED_KINDS = TERM_KINDS | {
+    "definition-divergence",
+    "delegation-gap",
+    "delegation-excess",
+    "dangling-reference",
+    "duty-without-sanction",
+    "effective-date-mismatch",
+}
+MAX_CHANGED = 0.02  # above this share of the laws changed, a full check is as cheap
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS laws(law_id TEXT PRIMARY KEY, version_id INTEGER, source TEXT,
+                                population INTEGER);
+CREATE TABLE IF NOT EXISTS df(term TEXT PRIMARY KEY, n INTEGER);
+CREATE TABLE IF NOT EXISTS population(law_id TEXT, term TEXT, n INTEGER);
+CREATE TABLE IF NOT EXISTS postings(term TEXT, law_id TEXT, ref TEXT);
+CREATE INDEX IF NOT EXISTS ix_population_law ON population(law_id);
+CREATE INDEX IF NOT EXISTS ix_postings_term ON postings(term);
+CREATE INDEX IF NOT EXISTS ix_postings_law ON postings(law_id);
+"""
+
+
+def index_path(engine: Engine) -> Path:
+    """Where the term index of this database lives."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).with_name(Path(url.database).name + ".check-index")
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lawcheck"
+    digest = hashlib.sha256(redact_url(str(url)).encode()).hexdigest()[:16]
+    return cache / f"check-index-{digest}.sqlite"
+
+
+def index_stamp() -> str:
+    """What the indexed terms depend on: the analyser and every rule and data file."""
+    from lawcheck.pipeline import analyser_id
+
+    digest = hashlib.sha256(analyser_id().encode())
+    for path in sorted(RULES_DIR.rglob("*.yaml")):
+        digest.update(path.relative_to(RULES_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _law_states(engine: Engine) -> dict[str, tuple[int, str]]:
+    """law_id -> (version id, source hash) of the newest version of every law."""
+    with Session(engine) as session:
+        return {
+            v.law_id: (v.id, v.source_sha256 or "")
+            for v in list_versions(session, latest_only=True)
+        }
+
+
+def _max_df(rules: Iterable[Rule]) -> int:
+    return max((int(r.parameters.get("max_term_df", 0)) for r in rules), default=0)
+
+
+def write_index(engine: Engine, corpus: Corpus, rules: list[Rule]) -> Path | None:
+    """Record the terms of a full check's corpus (called by `run_check` after one)."""
+    if any(r.kind not in INDEXED_KINDS for r in rules):
+        return None
+    path = index_path(engine)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    terms_ready = "document_frequency" in corpus.__dict__
+    df, n = corpus.document_frequency if terms_ready else (Counter(), 0)
+    limit = 2 * _max_df(rules)  # rare now or after a few changes
+    states = _law_states(engine)
+    population: dict[str, Counter] = defaultdict(Counter)
+    sizes: Counter = Counter()
+    if terms_ready:
+        for clause in corpus.term_population:
+            sizes[clause.law_id] += 1
+            population[clause.law_id].update({t.term for t in corpus.terms(clause)})
+    postings = [
+        (term, clause.law_id, clause.ref)
+        for clause_id, terms in corpus.__dict__.get("_context_terms", {}).items()
+        for clause in (corpus.by_id[clause_id],)
+        for term in terms
+        if term.startswith("@") or df.get(term, 0) <= limit
+    ]
+    with sqlite3.connect(tmp) as db:
+        db.executescript(_SCHEMA)
+        db.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            [
+                ("stamp", index_stamp()),
+                ("rules", ",".join(sorted(r.id for r in rules))),
+                ("terms", "1" if terms_ready else "0"),
+                ("n", str(n)),
+            ],
+        )
+        db.executemany(
+            "INSERT INTO laws VALUES (?, ?, ?, ?)",
+            [(law, vid, source, sizes[law]) for law, (vid, source) in states.items()],
+        )
+        db.executemany("INSERT INTO df VALUES (?, ?)", df.items())
+        db.executemany(
+            "INSERT INTO population VALUES (?, ?, ?)",
+            [(law, t, c) for law, counts in population.items() for t, c in counts.items()],
+        )
+        db.executemany("INSERT INTO postings VALUES (?, ?, ?)", postings)
+    db.close()
+    tmp.replace(path)
+    return path
+
+
+@dataclass
+class Plan:
+    """What an incremental check will do: the changed laws and the corpus to read."""
+
+    changed: set[str]  # law ids whose newest version differs from the indexed one (or is new)
+    removed: set[str]  # law ids indexed but no longer in the database
+    scope: set[str]  # the changed laws and their families: whose findings are re-evaluated
+    versions: list[int]  # versions to load: the scope and its neighbours
+    frequencies: tuple[Counter, int] | None  # the whole corpus's document frequencies
+    path: Path
+
+
+def plan(engine: Engine, rules: list[Rule]) -> Plan | None:
+    """The incremental plan, or None when a full check is needed (no or stale index, rules
+    not indexed, too many changes).
+
+    A decree's change can settle a finding that names only its statute's clause (a
+    delegation gap), so the findings re-evaluated are those of the changed laws' families.
+    """
+    path = index_path(engine)
+    if not path.is_file() or any(r.kind not in INDEXED_KINDS for r in rules):
+        return None
+    db = sqlite3.connect(path)
+    try:
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        if meta.get("stamp") != index_stamp() or not {r.id for r in rules} <= set(
+            meta.get("rules", "").split(",")
+        ):
+            return None
+        term_rules = [r for r in rules if r.kind in TERM_KINDS]
+        if term_rules and meta.get("terms") != "1":
+            return None
+        indexed = {
+            law: (vid, src)
+            for law, vid, src in db.execute("SELECT law_id, version_id, source FROM laws")
+        }
+        states = _law_states(engine)
+        changed = {law for law, state in states.items() if indexed.get(law) != state}
+        removed = set(indexed) - set(states)
+        if len(changed | removed) > max(5, MAX_CHANGED * len(states)):
+            return None
+        if not changed and not removed:
+            return Plan(set(), set(), set(), [], None, path)
+        scope = _families(engine, changed, states) & set(states)
+        own = Corpus(engine, [states[law][0] for law in scope])
+        laws = scope | _linked_laws(engine, scope) | _definition_neighbours(engine, own, rules)
+        frequencies = None
+        if term_rules:
+            frequencies = _frequencies(db, own, changed, removed, int(meta["n"]))
+            laws |= _term_neighbours(db, own, term_rules, frequencies, scope)
+        laws = _families(engine, laws, states) & set(states)
+        return Plan(
+            changed,
+            removed,
+            scope,
+            sorted(states[law][0] for law in laws),
+            frequencies,
+            path,
+        )
+    finally:
+        db.close()
+
+
+def _linked_laws(engine: Engine, laws: set[str]) -> set[str]:
+    """Laws that cite one of `laws` or that one of them cites (references, sanction links)."""
+    out: set[str] = set()
+    chosen = sorted(laws)
+    with Session(engine) as session:
+        for table in (ReferenceRow, SanctionLinkRow):
+            out |= {
+                t
+                for t in session.exec(
+                    select(table.target_law_id).where(table.law_id.in_(chosen)).distinct()
+                )
+                if t
+            }
+            out |= set(
+                session.exec(select(table.law_id).where(table.target_law_id.in_(chosen)).distinct())
+            )
+    return out
+
+
+def _families(engine: Engine, laws: set[str], states: dict[str, tuple[int, str]]) -> set[str]:
+    """The laws plus their statutes, decrees and rules (by name and by 'parent' references),
+    so that every loaded law is assigned the family a full check assigns it."""
+    with Session(engine) as session:
+        rows = session.exec(select(LawVersion.id, LawVersion.law_id, LawVersion.name)).all()
+        latest = {vid for vid, _ in states.values()}
+        names = {law: compact(name) for vid, law, name in rows if vid in latest}
+        parents = set(
+            session.exec(
+                select(ReferenceRow.target_law_id)
+                .where(ReferenceRow.law_id.in_(sorted(laws)), ReferenceRow.kind == "parent")
+                .distinct()
+            )
+        )
+    bases = set()
+    for law in laws | {p for p in parents if p}:
+        name = names.get(law, "")
+        for suffix in ("시행규칙", "시행령"):
+            name = name.removesuffix(suffix)
+        bases.add(name)
+    family = {
+        law
+        for law, name in names.items()
+        if name in bases
+        or name.removesuffix("시행령") in bases
+        or name.removesuffix("시행규칙") in bases
+    }
+    return laws | family | {p for p in parents if p}
+
+
+def _definition_neighbours(engine: Engine, own: Corpus, rules: list[Rule]) -> set[str]:
+    """Laws defining a term that definition-divergence would compare with one defined by
+    the changed laws: the same term, or a near one under the rule's scorer and cut-off."""
+    rules = [r for r in rules if r.kind == "definition-divergence"]
+    mine = {compact(d.term) for d in own.definitions}
+    if not rules or not mine:
+        return set()
+    with Session(engine) as session:
+        rows = session.exec(select(DefinitionRow.law_id, DefinitionRow.term).distinct()).all()
+    out = set()
+    for law, term in rows:
+        key = compact(term)
+        if key in mine:
+            out.add(law)
+            continue
+        for rule in rules:
+            scorer = getattr(fuzz, rule.parameters["term_scorer"])
+            cutoff = rule.parameters["term_cutoff"]
+            if any(
+                m[-2:] == key[-2:]
+                and abs(len(m) - len(key)) <= 2
+                and scorer(m, key, score_cutoff=cutoff)
+                for m in mine
+            ):
+                out.add(law)
+                break
+    return out
+
+
+def _frequencies(
+    db: sqlite3.Connection, own: Corpus, changed: set[str], removed: set[str], n: int
+) -> tuple[Counter, int]:
+    """The corpus's document frequencies with the changed laws' shares replaced by their
+    current ones (what a full check would count now)."""
+    df = Counter(dict(db.execute("SELECT term, n FROM df")))
+    stale = sorted(changed | removed)
+    marks = ",".join("?" * len(stale))
+    for term, count in db.execute(
+        f"SELECT term, n FROM population WHERE law_id IN ({marks})", stale
+    ):
+        df[term] -= count
+    (old,) = db.execute(
+        f"SELECT COALESCE(SUM(population), 0) FROM laws WHERE law_id IN ({marks})", stale
+    ).fetchone()
+    population = [c for c in own.term_population if c.law_id in changed]
+    own.prepare_terms(population)
+    for clause in population:
+        df.update({t.term for t in own.terms(clause)})
+    return +df, n - old + len(population)
+
+
+def _term_neighbours(
+    db: sqlite3.Connection,
+    own: Corpus,
+    rules: list[Rule],
+    frequencies: tuple[Counter, int],
+    scope: set[str],
+) -> set[str]:
+    """Laws with an indexed clause whose terms shared with the changed laws weigh at least
+    the lowest threshold of the term-paired rules (an upper bound of any pair's weight)."""
+    import math
+
+    from lawcheck.check import MIN_CORPUS_SIZE
+
+    df, n = frequencies
+    threshold = min(_pair_threshold(r.parameters) for r in rules)
+    limit = 2 * _max_df(rules)
+    clauses = own.clauses
+    own.prepare_terms([x for c in clauses for x in (c, *own.ancestors(c))])
+    terms = {t for c in clauses for t in own.context_terms(c)}
+    terms = [t for t in terms if t.startswith("@") or df.get(t, 0) <= limit]
+
+    def idf(term: str) -> float:
+        return math.log((max(n, MIN_CORPUS_SIZE) + 1) / (df.get(term, 0) + 1))
+
+    weight: dict[tuple[str, str], float] = defaultdict(float)
+    for i in range(0, len(terms), 500):
+        chunk = terms[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        for term, law, ref in db.execute(
+            f"SELECT term, law_id, ref FROM postings WHERE term IN ({marks})", chunk
+        ):
+            if law not in scope:
+                weight[(law, ref)] += idf(term)
+    return {law for (law, _), w in weight.items() if w >= threshold}
+
+
+def _pair_threshold(p) -> float:
+    """The least weight of shared terms with which a rule may pair two clauses."""
+    least = float(p.get("min_shared_weight", 0.0))
+    if p.get("strong_concepts"):
+        least = min(least, float(p.get("strong_min_weight", 0.0)))
+    return least
+
+
+def update_index(plan_: Plan, corpus: Corpus, engine: Engine, rules: list[Rule]) -> None:
+    """Replace the changed laws' rows of the index by their current terms and versions."""
+    stale = sorted(plan_.changed | plan_.removed)
+    states = _law_states(engine)
+    limit = 2 * _max_df(rules)
+    population = [c for c in corpus.term_population if c.law_id in plan_.changed]
+    with sqlite3.connect(plan_.path) as db:
+        marks = ",".join("?" * len(stale))
+        for table in ("laws", "population", "postings"):
+            db.execute(f"DELETE FROM {table} WHERE law_id IN ({marks})", stale)
+        sizes = Counter(c.law_id for c in population)
+        db.executemany(
+            "INSERT INTO laws VALUES (?, ?, ?, ?)",
+            [(law, *states[law], sizes[law]) for law in sorted(plan_.changed)],
+        )
+        if plan_.frequencies is None:
+            # The changed laws' terms were not read: the index no longer knows them.
+            db.execute("UPDATE meta SET value = '0' WHERE key = 'terms'")
+            return
+        df, n = plan_.frequencies
+        counts: dict[str, Counter] = defaultdict(Counter)
+        for clause in population:
+            counts[clause.law_id].update({t.term for t in corpus.terms(clause)})
+        db.executemany(
+            "INSERT INTO population VALUES (?, ?, ?)",
+            [(law, t, c) for law, terms in counts.items() for t, c in terms.items()],
+        )
+        db.execute("DELETE FROM df")
+        db.executemany("INSERT INTO df VALUES (?, ?)", df.items())
+        db.execute("UPDATE meta SET value = ? WHERE key = 'n'", (str(n),))
+        changed = [c for c in corpus.clauses if c.law_id in plan_.changed]
+        corpus.prepare_terms([x for c in changed for x in (c, *corpus.ancestors(c))])
+        db.executemany(
+            "INSERT INTO postings VALUES (?, ?, ?)",
+            [
+                (term, clause.law_id, clause.ref)
+                for clause in changed
+                for term in corpus.context_terms(clause)
+                if term.startswith("@") or df.get(term, 0) <= limit
+            ],
+        )
+    db.close()
