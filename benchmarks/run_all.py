@@ -99,6 +99,20 @@ def stage(name: str, *, docs: int = 0, clauses: int = 0, chars: int = 0, results
     )
 
 
+def heartbeat(name: str, every: float = 60.0):
+    """A progress callback printing to stderr at most once a minute (for long runs)."""
+    started = last = time.perf_counter()
+
+    def report(done: int, total: int, what: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        if now - last >= every or done == total:
+            last = now
+            print(f"  [{name}] {done:,}/{total:,} {what} {now - started:.0f}s", file=sys.stderr)
+
+    return report
+
+
 def clause_texts(engine, limit: int | None) -> list[str]:
     """Every clause text in id order, or `limit` of them spread evenly over the corpus."""
     with Session(engine) as session:
@@ -151,7 +165,7 @@ def end_to_end(args, files: list[Path], workdir: Path, change: Path) -> None:
     engine = get_engine(args.db or f"sqlite:///{workdir}/bench.db")
     total_start = time.perf_counter()
     with stage("import", docs=len(files), results=results) as counts:
-        report = import_paths(files, engine)
+        report = import_paths(files, engine, progress=heartbeat("import"))
         counts["clauses"] = sum(r.clauses for _, r in report.saved)
     with Session(engine) as session:
         chars = session.exec(select(func.sum(func.length(ClauseRow.text)))).one()
@@ -159,7 +173,7 @@ def end_to_end(args, files: list[Path], workdir: Path, change: Path) -> None:
     print(f"  {len(report.saved)} imported, {len(report.failed)} failed; {chars:,} clause chars")
     import_s = counts["seconds"]
     with stage("analyse", docs=len(files), chars=chars, results=results) as counts:
-        analysed = analyse_database(engine)
+        analysed = analyse_database(engine, progress=heartbeat("analyse"))
         counts["clauses"] = analysed.clauses
     analyse_s = counts["seconds"]
     print(
@@ -167,7 +181,7 @@ def end_to_end(args, files: list[Path], workdir: Path, change: Path) -> None:
         f"{analysed.references:,} references, {analysed.definitions:,} definitions"
     )
     with stage("check (full, saved)", docs=len(files), chars=chars, results=results) as counts:
-        checked = run_check(engine, save=True)
+        checked = run_check(engine, save=True, progress=heartbeat("check"))
         counts["clauses"] = analysed.clauses
     print(f"  {len(checked.findings):,} findings")
     total = time.perf_counter() - total_start
@@ -202,7 +216,7 @@ def recheck(engine, change: Path, workdir: Path, results: dict) -> None:
         counts["clauses"] = again.clauses
     print(f"  {again.analysed} texts tagged ({article} of {saved.name} changed)")
     with stage("re-check (incremental)", docs=1, results=results):
-        rechecked = run_check(engine, save=True)
+        rechecked = run_check(engine, save=True, progress=heartbeat("check"))
     info = rechecked.incremental or {}
     print(
         f"  {len(info.get('scope', []))} laws in scope, {info.get('laws_read')} laws read, "

@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -214,6 +215,7 @@ def analyse_database(
     started = time.perf_counter()
     report = AnalyseReport()
     analyser = analyser_id()
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     with Session(engine) as session:
         versions = [find_version(session, law)] if law else list_versions(session)
     _tag_missing(
@@ -223,11 +225,9 @@ def analyse_database(
         report,
         progress,
         batch_size,
-        workers if workers is not None else min(2, os.cpu_count() or 1),
+        workers,
     )
-    index = build_index(engine, known_names)
-    total = len(versions)
-    for done, version in enumerate(versions, start=1):
+    for version in versions:
         with session_scope(engine) as session:
             clauses = session.exec(
                 select(
@@ -250,7 +250,6 @@ def analyse_database(
             session.exec(delete(ClauseTagRow).where(ClauseTagRow.version_id == version.id))
             effective: dict[str, tuple[str, str, str | None]] = {}
             values = []
-            modality_by_ref: dict[str, str] = {}
             for clause_id, ref, kind, parent_ref, cache_id, own_tag, own_modality in clauses:
                 tag, modality, inherited = own_tag, own_modality, None
                 if kind in _ITEM_KINDS and own_modality == "none" and parent_ref in effective:
@@ -260,7 +259,6 @@ def analyse_database(
                     inherited = source or parent_ref
                 if kind not in ("UNPARSED", "부기"):
                     effective[ref] = (tag, modality, inherited)
-                modality_by_ref[ref] = modality
                 values.append(
                     {
                         "clause_id": clause_id,
@@ -274,10 +272,8 @@ def analyse_database(
             if values:
                 session.exec(insert(ClauseTagRow), params=values)
             report.clauses += len(values)
-            _store_links(session, version, index, modality_by_ref, report)
         report.versions += 1
-        if progress is not None:
-            progress(done, total, version.name)
+    _link_all(engine, versions, build_index(engine, known_names), report, progress, workers)
     report.reused = report.clauses - report.analysed
     report.seconds = round(time.perf_counter() - started, 2)
     return report
@@ -407,89 +403,146 @@ def build_index(engine: Engine, known_names: Path | None = None):
     return LawIndex(entries, known_names=known)
 
 
-def _store_links(
-    session, version, index, modality_by_ref: dict[str, str], report: AnalyseReport
+_LINK_INDEX = None  # the resolver's index, inherited by forked link workers
+
+
+def _link_all(
+    engine: Engine,
+    versions: list,
+    index,
+    report: AnalyseReport,
+    progress: Progress | None,
+    workers: int,
 ) -> None:
-    """References, definitions and sanction links of one version, replacing older rows."""
+    """References, definitions and sanction links of every version, replacing older rows.
+
+    Resolving is pure Python per law, so with several versions it runs in `workers` forked
+    processes that inherit the index and read the database themselves; this process writes.
+    """
+    global _LINK_INDEX
+    jobs = [v.id for v in versions]
+    url = engine.url.render_as_string(hide_password=False)
+    if workers > 1 and len(jobs) >= 8:
+        from concurrent.futures import ProcessPoolExecutor
+
+        _LINK_INDEX = index
+        try:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                results = pool.map(_link_rows, jobs, [url] * len(jobs), chunksize=2)
+                _write_all(engine, versions, results, report, progress)
+        finally:
+            _LINK_INDEX = None
+    else:
+        results = (_link_rows(job, engine, index) for job in jobs)
+        _write_all(engine, versions, results, report, progress)
+
+
+def _write_all(engine: Engine, versions, results, report, progress) -> None:
     from sqlmodel import delete, insert
+
+    from lawcheck.store import DefinitionRow, ReferenceRow, SanctionLinkRow
+
+    tables = {"references": ReferenceRow, "definitions": DefinitionRow, "links": SanctionLinkRow}
+    for done, (version, rows) in enumerate(zip(versions, results, strict=True), start=1):
+        with session_scope(engine) as session:
+            for name, table in tables.items():
+                session.exec(delete(table).where(table.version_id == version.id))
+                if rows[name]:
+                    session.exec(insert(table), params=rows[name])
+        report.references += len(rows["references"])
+        report.definitions += len(rows["definitions"])
+        report.sanction_links += len(rows["links"])
+        if progress is not None:
+            progress(done, len(versions), version.name)
+
+
+def _link_rows(version_id: int, source: Engine | str, index=None) -> dict[str, list[dict]]:
+    """The reference, definition and sanction-link rows of one version; in a worker,
+    `source` is the database URL and the index the one the worker inherited."""
+    from sqlmodel import Session
 
     from lawcheck.definitions import definitions_of
     from lawcheck.refs import references_of
     from lawcheck.sanctions import sanction_links
-    from lawcheck.store import (
-        ClauseRow,
-        DefinitionRow,
-        ReferenceRow,
-        SanctionLinkRow,
-        load_law,
-    )
+    from lawcheck.store import ClauseRow, ClauseTagRow, LawVersion, load_law
 
-    law = load_law(session, version)
+    index = index if index is not None else _LINK_INDEX
+    engine = source if isinstance(source, Engine) else _engine_for(source)
+    with Session(engine) as session:
+        version = session.get(LawVersion, version_id)
+        law = load_law(session, version)
+        clause_ids: dict[str, int] = {}
+        modality_by_ref: dict[str, str] = {}
+        for clause_id, ref, kind, start, modality in session.exec(
+            select(
+                ClauseRow.id, ClauseRow.ref, ClauseRow.kind, ClauseRow.start, ClauseTagRow.modality
+            )
+            .join(ClauseTagRow, ClauseTagRow.clause_id == ClauseRow.id)
+            .where(ClauseRow.version_id == version_id)
+            .order_by(ClauseRow.position)
+        ):
+            clause_ids.setdefault(ref if kind != "UNPARSED" else f"{ref}@{start}", clause_id)
+            modality_by_ref[ref] = modality
     references = references_of(law, index)
     definitions = definitions_of(law, index, references=references)
     links = sanction_links(law, references, modality_by_ref)
-    clause_ids: dict[str, int] = {}
-    for row in session.exec(select(ClauseRow).where(ClauseRow.version_id == version.id)):
-        key = row.ref if row.kind != "UNPARSED" else f"{row.ref}@{row.start}"
-        clause_ids.setdefault(key, row.id)
-    for table in (ReferenceRow, DefinitionRow, SanctionLinkRow):
-        session.exec(delete(table).where(table.version_id == version.id))
-    rows = [
-        {
-            "version_id": version.id,
-            "clause_id": clause_ids[key],
-            "law_id": version.law_id,
-            "from_ref": key.split("@")[0],
-            "start": r.start,
-            "end": r.end,
-            "text": r.text,
-            "kind": r.kind,
-            "target_law_id": r.target_law_id,
-            "target_law_name": r.target_law_name,
-            "target_ref": r.target_ref,
-            "status": r.status.value,
-            "reason": r.reason,
-        }
-        for key, refs in references.items()
-        for r in refs
-    ]
-    if rows:
-        session.exec(insert(ReferenceRow), params=rows)
-    rows = [
-        {
-            "version_id": version.id,
-            "law_id": version.law_id,
-            "clause_ref": d.clause_ref,
-            "term": d.term,
-            "body": d.body,
-            "start": d.start,
-            "end": d.end,
-            "scope": d.scope,
-            "kind": d.kind,
-            "refers_to_law_id": d.refers_to.target_law_id if d.refers_to else None,
-            "refers_to_ref": d.refers_to.target_ref if d.refers_to else None,
-            "refers_to_status": d.refers_to.status.value if d.refers_to else None,
-        }
-        for d in definitions
-    ]
-    if rows:
-        session.exec(insert(DefinitionRow), params=rows)
-    rows = [
-        {
-            "version_id": version.id,
-            "clause_id": clause_ids[link.from_ref],
-            "law_id": version.law_id,
-            "from_ref": link.from_ref,
-            "kind": link.kind,
-            "target_law_id": link.target_law_id,
-            "target_ref": link.target_ref,
-            "status": link.status,
-            "text": link.text,
-        }
-        for link in links
-    ]
-    if rows:
-        session.exec(insert(SanctionLinkRow), params=rows)
-    report.references += sum(len(v) for v in references.values())
-    report.definitions += len(definitions)
-    report.sanction_links += len(links)
+    return {
+        "references": [
+            {
+                "version_id": version.id,
+                "clause_id": clause_ids[key],
+                "law_id": version.law_id,
+                "from_ref": key.split("@")[0],
+                "start": r.start,
+                "end": r.end,
+                "text": r.text,
+                "kind": r.kind,
+                "target_law_id": r.target_law_id,
+                "target_law_name": r.target_law_name,
+                "target_ref": r.target_ref,
+                "status": r.status.value,
+                "reason": r.reason,
+            }
+            for key, refs in references.items()
+            for r in refs
+        ],
+        "definitions": [
+            {
+                "version_id": version.id,
+                "law_id": version.law_id,
+                "clause_ref": d.clause_ref,
+                "term": d.term,
+                "body": d.body,
+                "start": d.start,
+                "end": d.end,
+                "scope": d.scope,
+                "kind": d.kind,
+                "refers_to_law_id": d.refers_to.target_law_id if d.refers_to else None,
+                "refers_to_ref": d.refers_to.target_ref if d.refers_to else None,
+                "refers_to_status": d.refers_to.status.value if d.refers_to else None,
+            }
+            for d in definitions
+        ],
+        "links": [
+            {
+                "version_id": version.id,
+                "clause_id": clause_ids[link.from_ref],
+                "law_id": version.law_id,
+                "from_ref": link.from_ref,
+                "kind": link.kind,
+                "target_law_id": link.target_law_id,
+                "target_ref": link.target_ref,
+                "status": link.status,
+                "text": link.text,
+            }
+            for link in links
+        ],
+    }
+
+
+@lru_cache(maxsize=1)
+def _engine_for(url: str) -> Engine:
+    """One engine per worker process (and per URL), made without creating tables."""
+    from lawcheck.store import get_engine
+
+    return get_engine(url, create=False)
