@@ -16,16 +16,15 @@ frequencies the rules weigh terms by, so the neighbourhood corpus weighs them as
 corpus does. Kinds whose candidates the index does not bound (contradictory-duty pairs by
 act with all shared terms) fall back to a full check.
 
-The index is a SQLite file: `<database file>.check-index` for a SQLite database, else under
-`$XDG_CACHE_HOME/lawcheck/` named by a hash of the URL. It is a cache: deleting it only makes
-the next check a full one.
+The index is a SQLite file, `pipeline.cache_path(engine, "check-index")`: beside a SQLite
+database, else under `$XDG_CACHE_HOME/lawcheck/`. It is a cache: deleting it only makes the
+next check a full one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -44,7 +43,6 @@ from lawcheck.store import (
     ReferenceRow,
     SanctionLinkRow,
     list_versions,
-    redact_url,
 )
 
 log = logging.getLogger(__name__)
@@ -82,12 +80,9 @@ CREATE INDEX IF NOT EXISTS ix_postings_law ON postings(law_id);
 
 def index_path(engine: Engine) -> Path:
     """Where the term index of this database lives."""
-    url = engine.url
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database).with_name(Path(url.database).name + ".check-index")
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lawcheck"
-    digest = hashlib.sha256(redact_url(str(url)).encode()).hexdigest()[:16]
-    return cache / f"check-index-{digest}.sqlite"
+    from lawcheck.pipeline import cache_path
+
+    return cache_path(engine, "check-index")
 
 
 def index_stamp() -> str:

@@ -273,7 +273,8 @@ def analyse_database(
                 session.exec(insert(ClauseTagRow), params=values)
             report.clauses += len(values)
         report.versions += 1
-    _link_all(engine, versions, build_index(engine, known_names), report, progress, workers)
+    index = build_index(engine, known_names, workers)
+    _link_all(engine, versions, index, report, progress, workers)
     report.reused = report.clauses - report.analysed
     report.seconds = round(time.perf_counter() - started, 2)
     return report
@@ -390,17 +391,83 @@ def tag_rows(items: list[tuple[str, str]], kiwi_workers: int | None = None) -> l
     return rows
 
 
-def build_index(engine: Engine, known_names: Path | None = None):
-    """The resolver's view of the database: every stored law (newest version wins)."""
+def cache_path(engine: Engine, name: str) -> Path:
+    """Where a cache derived from this database lives: beside a SQLite file
+    (`<file>.<name>`), else under $XDG_CACHE_HOME/lawcheck/ named by a hash of the URL.
+    Caches can always be deleted; they are rebuilt on the next run."""
+    import hashlib
+
+    from lawcheck.store import redact_url
+
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).with_name(f"{Path(url.database).name}.{name}")
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lawcheck"
+    digest = hashlib.sha256(redact_url(str(url)).encode()).hexdigest()[:16]
+    return cache / f"{name}-{digest}"
+
+
+def build_index(engine: Engine, known_names: Path | None = None, workers: int = 1):
+    """The resolver's view of the database: every stored law (newest version wins).
+
+    Each law's entry is kept in a cache beside the database (`cache_path(engine,
+    "law-index")`) keyed by version and source hash, so re-analysing one changed law reads
+    that law only; the others are read in `workers` processes when many are missing.
+    """
+    import hashlib
+    import pickle
+
     from sqlmodel import Session
 
-    from lawcheck.refs import LawEntry, LawIndex, load_known_names
-    from lawcheck.store import list_versions, load_law
+    from lawcheck.refs import LawIndex, load_known_names
+    from lawcheck.store import list_versions
 
+    code = hashlib.sha256()
+    for module in ("refs.py", "models.py", "store.py"):
+        code.update((Path(__file__).parent / module).read_bytes())
+    path = cache_path(engine, "law-index")
+    cached: dict = {}
+    if path.is_file():
+        try:
+            stored = pickle.loads(path.read_bytes())
+            cached = stored["entries"] if stored.get("code") == code.hexdigest() else {}
+        except (pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError) as exc:
+            log.warning("law index cache %s unreadable (%s); rebuilding it", path, exc)
     with Session(engine) as session:
-        entries = [LawEntry.from_law(load_law(session, v)) for v in list_versions(session)]
+        versions = [(v.id, v.source_sha256) for v in list_versions(session)]
+    missing = [
+        vid for vid, source in versions if not source or cached.get(vid, (None,))[0] != source
+    ]
+    url = engine.url.render_as_string(hide_password=False)
+    if workers > 1 and len(missing) >= 8:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            fresh = list(pool.map(_law_entry, missing, [url] * len(missing), chunksize=4))
+    else:
+        fresh = [_law_entry(vid, engine) for vid in missing]
+    sources = dict(versions)
+    entries = {vid: cached[vid] for vid, _ in versions if vid in cached}
+    entries.update({vid: (sources[vid], entry) for vid, entry in zip(missing, fresh, strict=True)})
+    if missing or len(entries) != len(cached):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(pickle.dumps({"code": code.hexdigest(), "entries": entries}))
+        tmp.replace(path)
     known = load_known_names(known_names) if known_names else None
-    return LawIndex(entries, known_names=known)
+    return LawIndex([entries[vid][1] for vid, _ in versions], known_names=known)
+
+
+def _law_entry(version_id: int, source: Engine | str):
+    """What the resolver knows of one stored version (in a worker: `source` is a URL)."""
+    from sqlmodel import Session
+
+    from lawcheck.refs import LawEntry
+    from lawcheck.store import LawVersion, load_law
+
+    engine = source if isinstance(source, Engine) else _engine_for(source)
+    with Session(engine) as session:
+        return LawEntry.from_law(load_law(session, session.get(LawVersion, version_id)))
 
 
 _LINK_INDEX = None  # the resolver's index, inherited by forked link workers
