@@ -383,6 +383,8 @@ class Corpus:
         versions: version ids to read; default the newest version of every law.
         frequencies: document frequencies of terms and population size to weigh terms by,
             when the versions read are part of a larger corpus (incremental checks).
+        term_source: looks up stored terms by content hash before Kiwi is asked (the
+            incremental check's index); returns those it has.
     """
 
     def __init__(
@@ -390,8 +392,10 @@ class Corpus:
         engine: Engine,
         versions: Iterable[int] | None = None,
         frequencies: tuple[Counter, int] | None = None,
+        term_source: Callable[[list[str]], dict[str, list[Term]]] | None = None,
     ):
         self.engine = engine
+        self.term_source = term_source
         if frequencies is not None:
             self.__dict__["document_frequency"] = frequencies
         with Session(engine) as session:
@@ -714,12 +718,24 @@ class Corpus:
         for clause in clauses:
             if clause.content_hash not in _TERM_CACHE:
                 todo.setdefault(clause.content_hash, clause.text)
+        if todo and self.term_source is not None:
+            for digest, terms in self.term_source(list(todo)).items():
+                _TERM_CACHE[digest] = terms
+                del todo[digest]
         if todo:
             items = list(todo.items())
             for (digest, _), terms in zip(
                 items, kiwi_terms([t for _, t in items], self.term_config), strict=True
             ):
                 _TERM_CACHE[digest] = terms
+
+    def computed_terms(self) -> dict[str, list[Term]]:
+        """The terms computed so far for this corpus's clauses, by content hash."""
+        return {
+            c.content_hash: _TERM_CACHE[c.content_hash]
+            for c in self.clauses
+            if c.content_hash in _TERM_CACHE
+        }
 
     def context_terms(self, clause: CClause) -> frozenset[str]:
         """The clause's terms with those of its lead-ins and article heading (its subject)."""
@@ -3075,7 +3091,7 @@ def _run_incremental(engine: Engine, chosen: list[Rule], todo, started: float, p
     reevaluated: list[Finding] = []
     loaded = 0
     if todo.changed or todo.removed:
-        corpus = Corpus(engine, todo.versions, todo.frequencies)
+        corpus = Corpus(engine, todo.versions, todo.frequencies, todo.stored_terms)
         loaded = len(corpus.law)
         scope = todo.scope | todo.removed
         reevaluated = run_rules(corpus, chosen, law_ids=scope, progress=progress)

@@ -24,6 +24,7 @@ next check a full one.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import sqlite3
 from collections import Counter, defaultdict
@@ -35,7 +36,7 @@ from rapidfuzz import fuzz
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from lawcheck.check import Corpus, compact
+from lawcheck.check import Corpus, Term, compact
 from lawcheck.ruleset import RULES_DIR, Rule
 from lawcheck.store import (
     DefinitionRow,
@@ -63,6 +64,7 @@ INDEXED_KINDS = TERM_KINDS | {
     "duty-without-sanction",
     "effective-date-mismatch",
 }
+FORMAT = 2  # of the index file; another format is rebuilt by the next full check
 MAX_CHANGED = 0.02  # above this share of the laws changed, a full check is as cheap
 
 _SCHEMA = """
@@ -72,6 +74,7 @@ CREATE TABLE IF NOT EXISTS laws(law_id TEXT PRIMARY KEY, version_id INTEGER, sou
 CREATE TABLE IF NOT EXISTS df(term TEXT PRIMARY KEY, n INTEGER);
 CREATE TABLE IF NOT EXISTS population(law_id TEXT, term TEXT, n INTEGER);
 CREATE TABLE IF NOT EXISTS postings(term TEXT, law_id TEXT, ref TEXT);
+CREATE TABLE IF NOT EXISTS terms(content_hash TEXT PRIMARY KEY, terms TEXT);
 CREATE INDEX IF NOT EXISTS ix_population_law ON population(law_id);
 CREATE INDEX IF NOT EXISTS ix_postings_term ON postings(term);
 CREATE INDEX IF NOT EXISTS ix_postings_law ON postings(law_id);
@@ -89,7 +92,7 @@ def index_stamp() -> str:
     """What the indexed terms depend on: the analyser and every rule and data file."""
     from lawcheck.pipeline import analyser_id
 
-    digest = hashlib.sha256(analyser_id().encode())
+    digest = hashlib.sha256(f"{FORMAT}|{analyser_id()}".encode())
     for path in sorted(RULES_DIR.rglob("*.yaml")):
         digest.update(path.relative_to(RULES_DIR).as_posix().encode())
         digest.update(path.read_bytes())
@@ -155,9 +158,41 @@ def write_index(engine: Engine, corpus: Corpus, rules: list[Rule]) -> Path | Non
             [(law, t, c) for law, counts in population.items() for t, c in counts.items()],
         )
         db.executemany("INSERT INTO postings VALUES (?, ?, ?)", postings)
+        _store_terms(db, corpus)
     db.close()
     tmp.replace(path)
     return path
+
+
+def _store_terms(db: sqlite3.Connection, corpus: Corpus) -> None:
+    """Keep the Kiwi terms computed for the corpus's clauses, so a later check needs none."""
+    db.executemany(
+        "INSERT OR REPLACE INTO terms VALUES (?, ?)",
+        [
+            (digest, json.dumps([[t.term, t.start, t.end] for t in terms], ensure_ascii=False))
+            for digest, terms in corpus.computed_terms().items()
+        ],
+    )
+
+
+class StoredTerms:
+    """Terms of clause texts from the index (`Corpus(term_source=...)`)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __call__(self, hashes: list[str]) -> dict[str, list[Term]]:
+        out: dict[str, list[Term]] = {}
+        with sqlite3.connect(self.path) as db:
+            for i in range(0, len(hashes), 500):
+                chunk = hashes[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                for digest, terms in db.execute(
+                    f"SELECT content_hash, terms FROM terms WHERE content_hash IN ({marks})", chunk
+                ):
+                    out[digest] = [Term(*t) for t in json.loads(terms)]
+        db.close()
+        return out
 
 
 @dataclass
@@ -170,6 +205,10 @@ class Plan:
     versions: list[int]  # versions to load: the scope and its neighbours
     frequencies: tuple[Counter, int] | None  # the whole corpus's document frequencies
     path: Path
+
+    @property
+    def stored_terms(self) -> StoredTerms:
+        return StoredTerms(self.path)
 
 
 def plan(engine: Engine, rules: list[Rule]) -> Plan | None:
@@ -204,7 +243,7 @@ def plan(engine: Engine, rules: list[Rule]) -> Plan | None:
         if not changed and not removed:
             return Plan(set(), set(), set(), [], None, path)
         scope = _families(engine, changed, states) & set(states)
-        own = Corpus(engine, [states[law][0] for law in scope])
+        own = Corpus(engine, [states[law][0] for law in scope], term_source=StoredTerms(path))
         laws = scope | _linked_laws(engine, scope) | _definition_neighbours(engine, own, rules)
         frequencies = None
         if term_rules:
@@ -408,4 +447,5 @@ def update_index(plan_: Plan, corpus: Corpus, engine: Engine, rules: list[Rule])
                 if term.startswith("@") or df.get(term, 0) <= limit
             ],
         )
+        _store_terms(db, corpus)
     db.close()

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from lawcheck.check import (
+    _TERM_CACHE,
     Corpus,
     _addendum_effective,
     _listed_in,
@@ -406,6 +407,7 @@ def test_check_recheck_after_one_changed_article_reevaluates_only_that_law(tmp_p
     changed.write_text(text.replace(old, "서면으로 지정할 수 있다.", 1), encoding="utf-8")
     import_paths([changed], engine)
     assert analyse_database(engine, law="014820").analysed == 1  # 제36조제1항
+    _TERM_CACHE.clear()  # as in a new process: the terms come from the index
     again = run_check(engine, save=True)
 
     info = again.incremental
