@@ -635,15 +635,17 @@ class Corpus:
 
     def article_blocks(self, law_id: str) -> list[CBlock]:
         """The article blocks (조) of one law's chosen version."""
-        cache = self.__dict__.setdefault("_article_blocks", {})
-        if law_id not in cache:
-            info = self.law.get(law_id)
-            cache[law_id] = [
-                b
-                for b in self.blocks.values()
-                if info is not None and b.version_id == info.version_id and b.kind == "조"
-            ]
-        return cache[law_id]
+        by_version = self.__dict__.get("_article_blocks")
+        if by_version is None:
+            # One pass over the blocks for all laws: scanning them per law is quadratic at
+            # national scale (issue 7).
+            by_version = defaultdict(list)
+            for block in self.blocks.values():
+                if block.kind == "조":
+                    by_version[block.version_id].append(block)
+            self.__dict__["_article_blocks"] = by_version
+        info = self.law.get(law_id)
+        return list(by_version.get(info.version_id, ())) if info is not None else []
 
     # --- clauses ---------------------------------------------------------------------------
 

@@ -312,32 +312,40 @@ def _families(engine: Engine, laws: set[str], states: dict[str, tuple[int, str]]
 
 
 def _definition_neighbours(engine: Engine, own: Corpus, rules: list[Rule]) -> set[str]:
-    """Laws defining a term that definition-divergence would compare with one defined by
-    the changed laws: the same term, or a near one under the rule's scorer and cut-off."""
+    """Laws defining a term that definition-divergence may compare with one defined by the
+    changed laws. The rule groups each term with its near terms (its scorer and cut-off,
+    same last two characters) and ranks the pairs of a group together, so the terms within
+    two steps of a changed law's term count."""
     rules = [r for r in rules if r.kind == "definition-divergence"]
-    mine = {compact(d.term) for d in own.definitions}
-    if not rules or not mine:
+    wanted = {compact(d.term) for d in own.definitions}
+    if not rules or not wanted:
         return set()
     with Session(engine) as session:
         rows = session.exec(select(DefinitionRow.law_id, DefinitionRow.term).distinct()).all()
-    out = set()
-    for law, term in rows:
+    by_head: dict[str, set[str]] = defaultdict(set)
+    for _, term in rows:
         key = compact(term)
-        if key in mine:
-            out.add(law)
-            continue
-        for rule in rules:
-            scorer = getattr(fuzz, rule.parameters["term_scorer"])
-            cutoff = rule.parameters["term_cutoff"]
-            if any(
-                m[-2:] == key[-2:]
-                and abs(len(m) - len(key)) <= 2
-                and scorer(m, key, score_cutoff=cutoff)
-                for m in mine
-            ):
-                out.add(law)
-                break
-    return out
+        by_head[key[-2:]].add(key)
+
+    def near(terms: set[str]) -> set[str]:
+        out = set(terms)
+        for term in terms:
+            for other in by_head.get(term[-2:], ()):
+                if (
+                    other not in out
+                    and abs(len(term) - len(other)) <= 2
+                    and any(
+                        getattr(fuzz, r.parameters["term_scorer"])(
+                            term, other, score_cutoff=r.parameters["term_cutoff"]
+                        )
+                        for r in rules
+                    )
+                ):
+                    out.add(other)
+        return out
+
+    wanted = near(near(wanted))
+    return {law for law, term in rows if compact(term) in wanted}
 
 
 def _frequencies(

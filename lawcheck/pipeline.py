@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -148,6 +149,9 @@ def _mst_from_name(path: Path) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 _ITEM_KINDS = {"호", "목", "세목", "세세목"}
+# Worker processes start fresh: a forked copy of a process whose Kiwi threads are running
+# can crash or hang in Kiwi (seen in the test suite), so pools of the analyse stage spawn.
+_SPAWN = multiprocessing.get_context("spawn")
 
 
 @dataclass
@@ -274,7 +278,7 @@ def analyse_database(
             report.clauses += len(values)
         report.versions += 1
     index = build_index(engine, known_names, workers)
-    _link_all(engine, versions, index, report, progress, workers)
+    _link_all(engine, versions, index, report, progress, workers, known_names)
     report.reused = report.clauses - report.analysed
     report.seconds = round(time.perf_counter() - started, 2)
     return report
@@ -336,7 +340,7 @@ def _tag_missing(
     if workers > 1 and len(batches) > 2:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_SPAWN) as pool:
             # At most 2 batches per worker in flight: the texts are read as they are needed.
             pending = []
             for batch in batches:
@@ -439,10 +443,10 @@ def build_index(engine: Engine, known_names: Path | None = None, workers: int = 
         vid for vid, source in versions if not source or cached.get(vid, (None,))[0] != source
     ]
     url = engine.url.render_as_string(hide_password=False)
-    if workers > 1 and len(missing) >= 8:
+    if workers > 1 and len(missing) >= 8 and _shareable(engine):
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_SPAWN) as pool:
             fresh = list(pool.map(_law_entry, missing, [url] * len(missing), chunksize=4))
     else:
         fresh = [_law_entry(vid, engine) for vid in missing]
@@ -470,7 +474,7 @@ def _law_entry(version_id: int, source: Engine | str):
         return LawEntry.from_law(load_law(session, session.get(LawVersion, version_id)))
 
 
-_LINK_INDEX = None  # the resolver's index, inherited by forked link workers
+_LINK_INDEX = None  # the resolver's index in a link worker (`_init_link_worker`)
 
 
 def _link_all(
@@ -480,28 +484,35 @@ def _link_all(
     report: AnalyseReport,
     progress: Progress | None,
     workers: int,
+    known_names: Path | None = None,
 ) -> None:
     """References, definitions and sanction links of every version, replacing older rows.
 
-    Resolving is pure Python per law, so with several versions it runs in `workers` forked
-    processes that inherit the index and read the database themselves; this process writes.
+    Resolving is pure Python per law, so with several versions it runs in `workers`
+    processes, which read the index from its cache (`build_index` has just written it) and
+    the laws from the database; this process writes.
     """
-    global _LINK_INDEX
     jobs = [v.id for v in versions]
     url = engine.url.render_as_string(hide_password=False)
-    if workers > 1 and len(jobs) >= 8:
+    if workers > 1 and len(jobs) >= 8 and _shareable(engine):
         from concurrent.futures import ProcessPoolExecutor
 
-        _LINK_INDEX = index
-        try:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                results = pool.map(_link_rows, jobs, [url] * len(jobs), chunksize=2)
-                _write_all(engine, versions, results, report, progress)
-        finally:
-            _LINK_INDEX = None
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=_SPAWN,
+            initializer=_init_link_worker,
+            initargs=(url, known_names),
+        ) as pool:
+            results = pool.map(_link_rows, jobs, [url] * len(jobs), chunksize=2)
+            _write_all(engine, versions, results, report, progress)
     else:
         results = (_link_rows(job, engine, index) for job in jobs)
         _write_all(engine, versions, results, report, progress)
+
+
+def _init_link_worker(url: str, known_names: Path | None) -> None:
+    global _LINK_INDEX
+    _LINK_INDEX = build_index(_engine_for(url), known_names)
 
 
 def _write_all(engine: Engine, versions, results, report, progress) -> None:
@@ -605,6 +616,12 @@ def _link_rows(version_id: int, source: Engine | str, index=None) -> dict[str, l
             for link in links
         ],
     }
+
+
+def _shareable(engine: Engine) -> bool:
+    """Whether worker processes can open this database (not an in-memory SQLite one)."""
+    url = engine.url
+    return url.get_backend_name() != "sqlite" or url.database not in (None, "", ":memory:")
 
 
 @lru_cache(maxsize=1)
