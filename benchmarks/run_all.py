@@ -36,7 +36,7 @@ import psutil
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from lawcheck.check import Corpus, run_check, run_rules
+from lawcheck.check import _TERM_CACHE, Corpus, run_check, run_rules
 from lawcheck.importers import iter_law_files
 from lawcheck.pipeline import analyse_database, import_paths, tag_rows
 from lawcheck.ruleset import default_rules
@@ -235,6 +235,7 @@ def scaling(args) -> None:
     previous: tuple[float, int, int] | None = None
     for factor in (1, 3, 10):
         subset = versions[: SHARED_LAWS * factor]
+        _TERM_CACHE.clear()  # each point tokenises its own terms, as a new process would
         WATCH.reset()
         started = time.perf_counter()
         corpus = Corpus(engine, subset)
