@@ -313,7 +313,6 @@ class CClause:
     actor_type: str = "none"
     duty_bearer: str = ""
     regulated_party: str = ""
-    evidence: list = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -428,6 +427,10 @@ class Corpus:
             self.definitions: list[CDef] = []
             self.sanctions: list[CSanction] = []
             tags: dict[int, tuple] = {}
+            # One object per distinct short string (law ids, refs, kinds, statuses): a
+            # national corpus repeats them millions of times (issue 7, memory).
+            pool: dict = {}
+            one = pool.setdefault
             for i in range(0, len(vids), 200):
                 chunk = vids[i : i + 200]
                 for row in session.exec(
@@ -444,7 +447,21 @@ class Corpus:
                         ClauseRow.position,
                     ).where(ClauseRow.version_id.in_(chunk))
                 ):
-                    self.clauses.append(CClause(*row))
+                    cid, vid, law_id, ref, kind, text, parent, digest, block, position = row
+                    self.clauses.append(
+                        CClause(
+                            cid,
+                            vid,
+                            one(law_id, law_id),
+                            one(ref, ref),
+                            one(kind, kind),
+                            text,
+                            one(parent, parent),
+                            digest,
+                            block,
+                            position,
+                        )
+                    )
                 for row in session.exec(
                     select(
                         BlockRow.id,
@@ -469,12 +486,11 @@ class Corpus:
                         TagCacheRow.actor_type,
                         TagCacheRow.duty_bearer,
                         TagCacheRow.regulated_party,
-                        TagCacheRow.evidence,
                     )
                     .join(TagCacheRow, ClauseTagRow.cache_id == TagCacheRow.id)
                     .where(ClauseTagRow.version_id.in_(chunk))
                 ):
-                    tags[row[0]] = row[1:]
+                    tags[row[0]] = tuple(one(x, x) for x in row[1:])
                 for row in session.exec(
                     select(
                         ReferenceRow.clause_id,
@@ -491,7 +507,9 @@ class Corpus:
                         ReferenceRow.reason,
                     ).where(ReferenceRow.version_id.in_(chunk))
                 ):
-                    self.refs.append(CRef(*row))
+                    self.refs.append(
+                        CRef(*(x if k in (0, 3, 4, 5) else one(x, x) for k, x in enumerate(row)))
+                    )
                 for row in session.exec(
                     select(
                         DefinitionRow.law_id,
@@ -533,9 +551,7 @@ class Corpus:
                     clause.actor_type,
                     clause.duty_bearer,
                     clause.regulated_party,
-                    clause.evidence,
                 ) = tag
-                clause.evidence = clause.evidence or []
             self.by_id[clause.id] = clause
             if clause.kind not in ("UNPARSED", "부기"):
                 self.by_key.setdefault((clause.law_id, clause.ref), clause)
@@ -648,6 +664,22 @@ class Corpus:
         return list(by_version.get(info.version_id, ())) if info is not None else []
 
     # --- clauses ---------------------------------------------------------------------------
+
+    def evidence(self, clause: CClause) -> list[dict]:
+        """The tag evidence of a clause, read from the database with the rest of its law's
+        on first use (only clauses in findings need it; all of it would not fit in memory
+        at national scale)."""
+        cache = self.__dict__.setdefault("_evidence", {})
+        if clause.version_id not in cache:
+            with Session(self.engine) as session:
+                cache[clause.version_id] = dict(
+                    session.exec(
+                        select(ClauseTagRow.clause_id, TagCacheRow.evidence)
+                        .join(TagCacheRow, ClauseTagRow.cache_id == TagCacheRow.id)
+                        .where(ClauseTagRow.version_id == clause.version_id)
+                    ).all()
+                )
+        return cache[clause.version_id].get(clause.id) or []
 
     def parent(self, clause: CClause) -> CClause | None:
         if not clause.parent_ref:
@@ -1210,9 +1242,9 @@ def _make(
     )
 
 
-def _evidence_spans(clause: CClause, prefixes: tuple[str, ...]) -> list[Span]:
+def _evidence_spans(corpus: Corpus, clause: CClause, prefixes: tuple[str, ...]) -> list[Span]:
     out = []
-    for e in clause.evidence or []:
+    for e in corpus.evidence(clause):
         label = e.get("label", "")
         if label.startswith(prefixes) and 0 <= e.get("start", -1) < e.get("end", -1) <= len(
             clause.text
@@ -1536,7 +1568,7 @@ def kind_delegation_excess(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
         if corpus.is_deleted(clause) or grounded(clause, set(law.parents), p["hops"]):
             continue
         parent = corpus.law.get(law.parents[0])
-        spans = _evidence_spans(clause, ("modality", "actor"))
+        spans = _evidence_spans(corpus, clause, ("modality", "actor"))
         yield _make(
             rule,
             [_side(corpus, clause, "decree", spans)],
@@ -2145,13 +2177,17 @@ def kind_overlapping_duty(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
                     corpus,
                     a,
                     "a",
-                    spans_a + _term_spans(corpus, a, terms[:5]) + _evidence_spans(a, ("actor",)),
+                    spans_a
+                    + _term_spans(corpus, a, terms[:5])
+                    + _evidence_spans(corpus, a, ("actor",)),
                 ),
                 _side(
                     corpus,
                     b,
                     "b",
-                    spans_b + _term_spans(corpus, b, terms[:5]) + _evidence_spans(b, ("actor",)),
+                    spans_b
+                    + _term_spans(corpus, b, terms[:5])
+                    + _evidence_spans(corpus, b, ("actor",)),
                 ),
             ],
             {
@@ -2256,10 +2292,16 @@ def kind_contradictory_duty(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
             rule,
             [
                 _side(
-                    corpus, a, "a", _act_spans(a, act) + _evidence_spans(a, ("modality", "actor"))
+                    corpus,
+                    a,
+                    "a",
+                    _act_spans(a, act) + _evidence_spans(corpus, a, ("modality", "actor")),
                 ),
                 _side(
-                    corpus, b, "b", _act_spans(b, act) + _evidence_spans(b, ("modality", "actor"))
+                    corpus,
+                    b,
+                    "b",
+                    _act_spans(b, act) + _evidence_spans(corpus, b, ("modality", "actor")),
                 ),
             ],
             {
@@ -2467,7 +2509,7 @@ def kind_promotion_vs_restriction(corpus: Corpus, rule: Rule) -> Iterator[Findin
                     corpus,
                     b,
                     "restriction",
-                    _term_spans(corpus, b, terms[:5]) + _evidence_spans(b, ("modality",)),
+                    _term_spans(corpus, b, terms[:5]) + _evidence_spans(corpus, b, ("modality",)),
                 ),
             ],
             {
@@ -2750,7 +2792,7 @@ def kind_jurisdiction_overlap(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
                     a,
                     "a",
                     [Span(s, e, f"competence:{kind}") for s, e in spans[(a.id, kind)]]
-                    + _evidence_spans(a, ("actor",))
+                    + _evidence_spans(corpus, a, ("actor",))
                     + _term_spans(corpus, a, terms[:5]),
                 ),
                 _side(
@@ -2758,7 +2800,7 @@ def kind_jurisdiction_overlap(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
                     b,
                     "b",
                     [Span(s, e, f"competence:{kind}") for s, e in spans[(b.id, kind)]]
-                    + _evidence_spans(b, ("actor",))
+                    + _evidence_spans(corpus, b, ("actor",))
                     + _term_spans(corpus, b, terms[:5]),
                 ),
             ],
@@ -2825,7 +2867,7 @@ def kind_duty_without_sanction(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
         law = corpus.law_of(clause)
         yield _make(
             rule,
-            [_side(corpus, clause, "duty", _evidence_spans(clause, ("modality", "actor")))],
+            [_side(corpus, clause, "duty", _evidence_spans(corpus, clause, ("modality", "actor")))],
             {
                 "law_name": law.name,
                 "law_id": law.law_id,

@@ -277,8 +277,7 @@ def analyse_database(
                 session.exec(insert(ClauseTagRow), params=values)
             report.clauses += len(values)
         report.versions += 1
-    index = build_index(engine, known_names, workers)
-    _link_all(engine, versions, index, report, progress, workers, known_names)
+    _link_all(engine, versions, report, progress, workers, known_names)
     report.reused = report.clauses - report.analysed
     report.seconds = round(time.perf_counter() - started, 2)
     return report
@@ -480,23 +479,25 @@ _LINK_INDEX = None  # the resolver's index in a link worker (`_init_link_worker`
 def _link_all(
     engine: Engine,
     versions: list,
-    index,
     report: AnalyseReport,
     progress: Progress | None,
     workers: int,
-    known_names: Path | None = None,
+    known_names: Path | None,
 ) -> None:
     """References, definitions and sanction links of every version, replacing older rows.
 
     Resolving is pure Python per law, so with several versions it runs in `workers`
-    processes, which read the index from its cache (`build_index` has just written it) and
-    the laws from the database; this process writes.
+    processes, which read the index from its cache and the laws from the database; this
+    process refreshes the cache, lets go of its index (one copy per process is what bounds
+    memory on the national corpus) and writes.
     """
     jobs = [v.id for v in versions]
     url = engine.url.render_as_string(hide_password=False)
+    index = build_index(engine, known_names, workers)
     if workers > 1 and len(jobs) >= 8 and _shareable(engine):
         from concurrent.futures import ProcessPoolExecutor
 
+        del index  # each worker reads its own copy from the cache
         with ProcessPoolExecutor(
             max_workers=workers,
             mp_context=_SPAWN,
