@@ -395,6 +395,9 @@ class Corpus:
     ):
         self.engine = engine
         self.term_source = term_source
+        # Clause ids per candidate bucket (duty kind, competence, concept …) of the term-paired
+        # rules that ran: pairs form only inside a bucket (the incremental index records it).
+        self.buckets: dict[str, set[int]] = defaultdict(set)
         if frequencies is not None:
             self.__dict__["document_frequency"] = frequencies
         with Session(engine) as session:
@@ -762,6 +765,12 @@ class Corpus:
                 items, kiwi_terms([t for _, t in items], self.term_config), strict=True
             ):
                 _TERM_CACHE[digest] = terms
+
+    def note_buckets(self, *groups: dict[str, list[CClause]]) -> None:
+        """Record which clauses a term-paired rule put in which bucket."""
+        for group in groups:
+            for bucket, clauses in group.items():
+                self.buckets[bucket].update(c.id for c in clauses)
 
     def computed_terms(self) -> dict[str, list[Term]]:
         """The terms computed so far for this corpus's clauses, by content hash."""
@@ -1987,6 +1996,7 @@ def pair_by_terms(
     corpus is not used (it pairs everything). Returns {(left id, right id): (weight, terms)}.
     """
     df, _ = corpus.document_frequency
+    corpus.note_buckets(left, right or {})
     required = {f"@{c}" if not c.startswith("@") else c for c in require_any}
     strong_set = {f"@{c}" if not c.startswith("@") else c for c in strong}
     corpus.prepare_terms(
@@ -2378,6 +2388,7 @@ def _concept_pairs(
     related = load_related_concepts()
     wanted = {f"@{c}" for c in p["require_concepts"]} or None
     df, _ = corpus.document_frequency
+    corpus.note_buckets(promote, restrict)
     out: dict[tuple[int, int], tuple[float, list[str]]] = {}
     for kind, promoters in promote.items():
         restrictors = restrict.get(kind, [])

@@ -64,7 +64,7 @@ INDEXED_KINDS = TERM_KINDS | {
     "duty-without-sanction",
     "effective-date-mismatch",
 }
-FORMAT = 2  # of the index file; another format is rebuilt by the next full check
+FORMAT = 3  # of the index file; another format is rebuilt by the next full check
 MAX_CHANGED = 0.02  # above this share of the laws changed, a full check is as cheap
 
 _SCHEMA = """
@@ -73,7 +73,7 @@ CREATE TABLE IF NOT EXISTS laws(law_id TEXT PRIMARY KEY, version_id INTEGER, sou
                                 population INTEGER);
 CREATE TABLE IF NOT EXISTS df(term TEXT PRIMARY KEY, n INTEGER);
 CREATE TABLE IF NOT EXISTS population(law_id TEXT, term TEXT, n INTEGER);
-CREATE TABLE IF NOT EXISTS postings(term TEXT, law_id TEXT, ref TEXT);
+CREATE TABLE IF NOT EXISTS postings(term TEXT, law_id TEXT, ref TEXT, bucket TEXT);
 CREATE TABLE IF NOT EXISTS terms(content_hash TEXT PRIMARY KEY, terms TEXT);
 CREATE INDEX IF NOT EXISTS ix_population_law ON population(law_id);
 CREATE INDEX IF NOT EXISTS ix_postings_term ON postings(term);
@@ -130,13 +130,7 @@ def write_index(engine: Engine, corpus: Corpus, rules: list[Rule]) -> Path | Non
         for clause in corpus.term_population:
             sizes[clause.law_id] += 1
             population[clause.law_id].update({t.term for t in corpus.terms(clause)})
-    postings = [
-        (term, clause.law_id, clause.ref)
-        for clause_id, terms in corpus.__dict__.get("_context_terms", {}).items()
-        for clause in (corpus.by_id[clause_id],)
-        for term in terms
-        if term.startswith("@") or df.get(term, 0) <= limit
-    ]
+    postings = _postings(corpus, set(corpus.law), df, limit)
     with sqlite3.connect(tmp) as db:
         db.executescript(_SCHEMA)
         db.executemany(
@@ -157,11 +151,26 @@ def write_index(engine: Engine, corpus: Corpus, rules: list[Rule]) -> Path | Non
             "INSERT INTO population VALUES (?, ?, ?)",
             [(law, t, c) for law, counts in population.items() for t, c in counts.items()],
         )
-        db.executemany("INSERT INTO postings VALUES (?, ?, ?)", postings)
+        db.executemany("INSERT INTO postings VALUES (?, ?, ?, ?)", postings)
         _store_terms(db, corpus)
     db.close()
     tmp.replace(path)
     return path
+
+
+def _postings(
+    corpus: Corpus, laws: set[str], df: Counter, limit: int
+) -> list[tuple[str, str, str, str]]:
+    """(term, law, ref, bucket) of every bucketed clause of `laws`: its rare terms and
+    concepts, the only terms a rule pairs clauses of one bucket by."""
+    return [
+        (term, clause.law_id, clause.ref, bucket)
+        for bucket, ids in corpus.buckets.items()
+        for clause in (corpus.by_id[i] for i in ids)
+        if clause.law_id in laws
+        for term in corpus.context_terms(clause)
+        if term.startswith("@") or df.get(term, 0) <= limit
+    ]
 
 
 def _store_terms(db: sqlite3.Connection, corpus: Corpus) -> None:
@@ -242,14 +251,14 @@ def plan(engine: Engine, rules: list[Rule]) -> Plan | None:
             return None
         if not changed and not removed:
             return Plan(set(), set(), set(), [], None, path)
-        scope = _families(engine, changed, states) & set(states)
+        scope = _families(engine, changed, states, children=True) & set(states)
         own = Corpus(engine, [states[law][0] for law in scope], term_source=StoredTerms(path))
         laws = scope | _linked_laws(engine, scope) | _definition_neighbours(engine, own, rules)
         frequencies = None
         if term_rules:
             frequencies = _frequencies(db, own, changed, removed, int(meta["n"]))
             laws |= _term_neighbours(db, own, term_rules, frequencies, scope)
-        laws = _families(engine, laws, states) & set(states)
+        laws = _families(engine, laws, states, children=False) & set(states)
         return Plan(
             changed,
             removed,
@@ -281,34 +290,35 @@ def _linked_laws(engine: Engine, laws: set[str]) -> set[str]:
     return out
 
 
-def _families(engine: Engine, laws: set[str], states: dict[str, tuple[int, str]]) -> set[str]:
-    """The laws plus their statutes, decrees and rules (by name and by 'parent' references),
-    so that every loaded law is assigned the family a full check assigns it."""
+def _base(name: str) -> str:
+    return name.removesuffix("시행규칙").removesuffix("시행령")
+
+
+def _families(
+    engine: Engine, laws: set[str], states: dict[str, tuple[int, str]], *, children: bool
+) -> set[str]:
+    """The laws plus the statutes and decrees they execute (by name and by 'parent'
+    references), so that every loaded law gets the family a full check gives it; with
+    `children`, also the decrees and rules that execute them."""
     with Session(engine) as session:
         rows = session.exec(select(LawVersion.id, LawVersion.law_id, LawVersion.name)).all()
         latest = {vid for vid, _ in states.values()}
         names = {law: compact(name) for vid, law, name in rows if vid in latest}
-        parents = set(
-            session.exec(
+        parents = {
+            law
+            for law in session.exec(
                 select(ReferenceRow.target_law_id)
                 .where(ReferenceRow.law_id.in_(sorted(laws)), ReferenceRow.kind == "parent")
                 .distinct()
             )
-        )
-    bases = set()
-    for law in laws | {p for p in parents if p}:
-        name = names.get(law, "")
-        for suffix in ("시행규칙", "시행령"):
-            name = name.removesuffix(suffix)
-        bases.add(name)
+            if law
+        }
+    bases = {_base(names.get(law, "")) for law in laws | parents}
+    wanted = bases | {f"{b}시행령" for b in bases}
     family = {
-        law
-        for law, name in names.items()
-        if name in bases
-        or name.removesuffix("시행령") in bases
-        or name.removesuffix("시행규칙") in bases
+        law for law, name in names.items() if name in wanted or (children and _base(name) in bases)
     }
-    return laws | family | {p for p in parents if p}
+    return laws | family | parents
 
 
 def _definition_neighbours(engine: Engine, own: Corpus, rules: list[Rule]) -> set[str]:
@@ -317,11 +327,29 @@ def _definition_neighbours(engine: Engine, own: Corpus, rules: list[Rule]) -> se
     same last two characters) and ranks the pairs of a group together, so the terms within
     two steps of a changed law's term count."""
     rules = [r for r in rules if r.kind == "definition-divergence"]
-    wanted = {compact(d.term) for d in own.definitions}
+
+    def compared(kind: str, scope: str) -> bool:  # the definitions the rules read
+        return any(
+            kind in r.parameters["definition_kinds"] and scope in r.parameters["scopes"]
+            for r in rules
+        )
+
+    wanted = {compact(d.term) for d in own.definitions if compared(d.kind, d.scope)}
     if not rules or not wanted:
         return set()
     with Session(engine) as session:
-        rows = session.exec(select(DefinitionRow.law_id, DefinitionRow.term).distinct()).all()
+        rows = [
+            (law, term)
+            for law, term, kind, scope in session.exec(
+                select(
+                    DefinitionRow.law_id,
+                    DefinitionRow.term,
+                    DefinitionRow.kind,
+                    DefinitionRow.scope,
+                ).distinct()
+            )
+            if compared(kind, scope)
+        ]
     by_head: dict[str, set[str]] = defaultdict(set)
     for _, term in rows:
         key = compact(term)
@@ -377,33 +405,49 @@ def _term_neighbours(
     frequencies: tuple[Counter, int],
     scope: set[str],
 ) -> set[str]:
-    """Laws with an indexed clause whose terms shared with the changed laws weigh at least
-    the lowest threshold of the term-paired rules (an upper bound of any pair's weight)."""
+    """Laws with an indexed clause that a clause of the scope could pair with under one of
+    the term-paired rules: both in one of the rule's buckets, and the terms they share,
+    counted as the rule counts them (rare words; concepts too for promotion-vs-restriction),
+    weigh at least the rule's lowest threshold, an upper bound of the rule's own weight."""
     import math
 
-    from lawcheck.check import MIN_CORPUS_SIZE
+    from lawcheck.check import MIN_CORPUS_SIZE, run_rules
 
     df, n = frequencies
-    threshold = min(_pair_threshold(r.parameters) for r in rules)
-    limit = 2 * _max_df(rules)
-    clauses = own.clauses
-    own.prepare_terms([x for c in clauses for x in (c, *own.ancestors(c))])
-    terms = {t for c in clauses for t in own.context_terms(c)}
-    terms = [t for t in terms if t.startswith("@") or df.get(t, 0) <= limit]
+    run_rules(own, rules)  # puts the scope's clauses in their buckets
+    mine = [
+        (bucket, own.context_terms(own.by_id[i]))
+        for bucket, ids in own.buckets.items()
+        for i in ids
+    ]
+    wanted = sorted({t for _, terms in mine for t in terms})
+    postings: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        for term, law, ref, bucket in db.execute(
+            f"SELECT term, law_id, ref, bucket FROM postings WHERE term IN ({marks})", chunk
+        ):
+            if law not in scope:
+                postings[(bucket, term)].append((law, ref))
 
     def idf(term: str) -> float:
         return math.log((max(n, MIN_CORPUS_SIZE) + 1) / (df.get(term, 0) + 1))
 
-    weight: dict[tuple[str, str], float] = defaultdict(float)
-    for i in range(0, len(terms), 500):
-        chunk = terms[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        for term, law, ref in db.execute(
-            f"SELECT term, law_id, ref FROM postings WHERE term IN ({marks})", chunk
-        ):
-            if law not in scope:
-                weight[(law, ref)] += idf(term)
-    return {law for (law, _), w in weight.items() if w >= threshold}
+    out: set[str] = set()
+    for rule in rules:
+        p = rule.parameters
+        threshold = _pair_threshold(p)
+        for bucket, terms in mine:
+            weight: dict[tuple[str, str], float] = defaultdict(float)
+            for term in terms:
+                if df.get(term, 0) <= p["max_term_df"] or (
+                    rule.kind == "promotion-vs-restriction" and term.startswith("@")
+                ):
+                    for key in postings.get((bucket, term), ()):
+                        weight[key] += idf(term)
+            out |= {law for (law, _), w in weight.items() if w >= threshold}
+    return out
 
 
 def _pair_threshold(p) -> float:
@@ -444,16 +488,8 @@ def update_index(plan_: Plan, corpus: Corpus, engine: Engine, rules: list[Rule])
         db.execute("DELETE FROM df")
         db.executemany("INSERT INTO df VALUES (?, ?)", df.items())
         db.execute("UPDATE meta SET value = ? WHERE key = 'n'", (str(n),))
-        changed = [c for c in corpus.clauses if c.law_id in plan_.changed]
-        corpus.prepare_terms([x for c in changed for x in (c, *corpus.ancestors(c))])
         db.executemany(
-            "INSERT INTO postings VALUES (?, ?, ?)",
-            [
-                (term, clause.law_id, clause.ref)
-                for clause in changed
-                for term in corpus.context_terms(clause)
-                if term.startswith("@") or df.get(term, 0) <= limit
-            ],
+            "INSERT INTO postings VALUES (?, ?, ?, ?)", _postings(corpus, plan_.changed, df, limit)
         )
         _store_terms(db, corpus)
     db.close()
