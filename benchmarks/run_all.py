@@ -6,6 +6,7 @@ process tree (this process and its pool workers, sampled every 0.2 s), with the 
 
   --corpus shared    ../shared/corpus/raw (172 files)
   --corpus national  ../shared/national unpacked to a temporary folder (5,674 files)
+  --recheck FILE     on an analysed --db: full check, then FILE re-imported and re-checked
   --scale            check time on nested random subsets of an analysed database (--db) of
                      n, 3n and 10n laws, n = the number of laws of the shared corpus
 
@@ -21,6 +22,7 @@ Usage: python benchmarks/run_all.py --corpus shared|national [--db URL] [--keep]
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import random
 import shutil
@@ -135,7 +137,8 @@ def kiwi_baseline(texts: list[str], results: dict) -> None:
     items = [(str(i), t) for i, t in enumerate(texts)]
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(2) as pool:
+    # Spawned, not forked: this process runs Kiwi threads, and forked copies hang in Kiwi.
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         list(pool.map(tag_rows, [items[:20]] * 2, [1, 1]))  # load Kiwi in both workers
         with stage("tagging, no cache (2 procs)", clauses=len(texts), chars=chars, results=results):
             batches = [items[i : i + 2000] for i in range(0, len(items), 2000)]
@@ -189,7 +192,7 @@ def end_to_end(args, files: list[Path], workdir: Path, change: Path) -> None:
         f"import + analyse + check: {total:.0f}s ({total / 60:.1f} min); "
         f"import {import_s:.0f}s, analyse {analyse_s:.0f}s, check {counts['seconds']:.0f}s"
     )
-    recheck(engine, change, workdir, results)
+    recheck(engine, *changed_copy(change, workdir), results)
     texts = clause_texts(engine, args.kiwi_sample if args.corpus == "national" else None)
     kiwi_baseline(texts, results)
     kiwi = results["plain Kiwi tokenisation"]
@@ -202,12 +205,11 @@ def end_to_end(args, files: list[Path], workdir: Path, change: Path) -> None:
     )
 
 
-def recheck(engine, change: Path, workdir: Path, results: dict) -> None:
-    """Change one article of one law, re-import, re-analyse it and re-check incrementally."""
+def recheck(engine, edited: Path, article: str, results: dict) -> None:
+    """Re-import one law with one article changed, re-analyse it and re-check incrementally."""
     with stage("re-check, nothing changed", results=results):
         same = run_check(engine, save=True)
     print(f"  {same.incremental}")
-    edited, article = changed_copy(change, workdir)
     with stage("re-import one changed law", docs=1, results=results):
         reimported = import_paths([edited], engine)
     ((_, saved),) = reimported.saved
@@ -265,7 +267,33 @@ def main() -> int:
     parser.add_argument("--db", help="database URL (default: SQLite in the work folder)")
     parser.add_argument("--keep", help="keep the work folder (unpacked files, database) here")
     parser.add_argument("--kiwi-sample", type=int, default=100_000)
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="on --db: plain Kiwi and the tagger on --kiwi-sample of its clause texts",
+    )
+    parser.add_argument(
+        "--recheck",
+        metavar="FILE",
+        help="on --db: a full check, then re-import FILE (one law, an article changed since "
+        "it was imported), re-analyse it and re-check incrementally",
+    )
     args = parser.parse_args()
+    if args.baseline:
+        if not args.db:
+            parser.error("--baseline needs --db")
+        kiwi_baseline(clause_texts(get_engine(args.db), args.kiwi_sample), {})
+        return 0
+    if args.recheck:
+        if not args.db:
+            parser.error("--recheck needs --db: a database analysed with FILE's law")
+        engine = get_engine(args.db)
+        results: dict = {}
+        with stage("check (full, saved)", results=results):
+            checked = run_check(engine, save=True, incremental=False)
+        print(f"  {len(checked.findings):,} findings")
+        recheck(engine, Path(args.recheck), "the changed article", results)
+        return 0
     if args.scale:
         if not args.db:
             parser.error("--scale needs --db: an analysed database (e.g. from --corpus national)")
