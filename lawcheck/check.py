@@ -510,8 +510,24 @@ class Corpus:
                         ReferenceRow.reason,
                     ).where(ReferenceRow.version_id.in_(chunk))
                 ):
+                    cid, law, ref, start, end, text, kind, to_law, to_name, to_ref, status, why = (
+                        row
+                    )
                     self.refs.append(
-                        CRef(*(x if k in (0, 3, 4, 5) else one(x, x) for k, x in enumerate(row)))
+                        CRef(
+                            cid,
+                            one(law, law),
+                            one(ref, ref),
+                            start,
+                            end,
+                            text,
+                            one(kind, kind),
+                            one(to_law, to_law),
+                            one(to_name, to_name),
+                            one(to_ref, to_ref),
+                            one(status, status),
+                            one(why, why),
+                        )
                     )
                 for row in session.exec(
                     select(

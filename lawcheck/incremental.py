@@ -253,7 +253,9 @@ def plan(engine: Engine, rules: list[Rule]) -> Plan | None:
             return Plan(set(), set(), set(), [], None, path)
         scope = _families(engine, changed, states, children=True) & set(states)
         own = Corpus(engine, [states[law][0] for law in scope], term_source=StoredTerms(path))
-        laws = scope | _linked_laws(engine, scope) | _definition_neighbours(engine, own, rules)
+        laws = (
+            scope | _linked_laws(engine, scope, states) | _definition_neighbours(engine, own, rules)
+        )
         frequencies = None
         if term_rules:
             frequencies = _frequencies(db, own, changed, removed, int(meta["n"]))
@@ -271,16 +273,17 @@ def plan(engine: Engine, rules: list[Rule]) -> Plan | None:
         db.close()
 
 
-def _linked_laws(engine: Engine, laws: set[str]) -> set[str]:
+def _linked_laws(engine: Engine, laws: set[str], states: dict[str, tuple[int, str]]) -> set[str]:
     """Laws that cite one of `laws` or that one of them cites (references, sanction links)."""
     out: set[str] = set()
     chosen = sorted(laws)
+    versions = sorted(states[law][0] for law in laws if law in states)  # indexed, unlike law_id
     with Session(engine) as session:
         for table in (ReferenceRow, SanctionLinkRow):
             out |= {
                 t
                 for t in session.exec(
-                    select(table.target_law_id).where(table.law_id.in_(chosen)).distinct()
+                    select(table.target_law_id).where(table.version_id.in_(versions)).distinct()
                 )
                 if t
             }
@@ -308,13 +311,20 @@ def _families(
             law
             for law in session.exec(
                 select(ReferenceRow.target_law_id)
-                .where(ReferenceRow.law_id.in_(sorted(laws)), ReferenceRow.kind == "parent")
+                .where(
+                    ReferenceRow.version_id.in_(sorted(states[x][0] for x in laws if x in states)),
+                    ReferenceRow.kind == "parent",
+                )
                 .distinct()
             )
             if law
         }
     bases = {_base(names.get(law, "")) for law in laws | parents}
-    wanted = bases | {f"{b}시행령" for b in bases}
+    wanted = set()  # the statute of a decree; the statute and decree of a rule
+    for law in laws | parents:
+        name = names.get(law, "")
+        if name != _base(name):
+            wanted |= {_base(name), f"{_base(name)}시행령"} - {name}
     family = {
         law for law, name in names.items() if name in wanted or (children and _base(name) in bases)
     }
