@@ -3168,7 +3168,7 @@ def _run_incremental(engine: Engine, chosen: list[Rule], todo, started: float, p
         reevaluated = run_rules(corpus, chosen, law_ids=scope, progress=progress)
         with session_scope(engine) as session:
             save_findings(session, reevaluated, rule_ids=rule_ids, law_ids=scope)
-        update_index(todo, corpus, engine, chosen)
+        update_index(todo, corpus, chosen)
     with Session(engine) as session:
         rows = session.exec(select(FindingRow).where(FindingRow.rule_id.in_(rule_ids)))
         findings = [finding_from_row(row) for row in rows]

@@ -214,6 +214,7 @@ class Plan:
     versions: list[int]  # versions to load: the scope and its neighbours
     frequencies: tuple[Counter, int] | None  # the whole corpus's document frequencies
     path: Path
+    states: dict[str, tuple[int, str]]  # law id -> (newest version id, source hash)
 
     @property
     def stored_terms(self) -> StoredTerms:
@@ -250,7 +251,7 @@ def plan(engine: Engine, rules: list[Rule]) -> Plan | None:
         if len(changed | removed) > max(5, MAX_CHANGED * len(states)):
             return None
         if not changed and not removed:
-            return Plan(set(), set(), set(), [], None, path)
+            return Plan(set(), set(), set(), [], None, path, states)
         scope = _families(engine, changed, states, children=True) & set(states)
         own = Corpus(engine, [states[law][0] for law in scope], term_source=StoredTerms(path))
         laws = (
@@ -268,6 +269,7 @@ def plan(engine: Engine, rules: list[Rule]) -> Plan | None:
             sorted(states[law][0] for law in laws),
             frequencies,
             path,
+            states,
         )
     finally:
         db.close()
@@ -468,14 +470,20 @@ def _pair_threshold(p) -> float:
     return least
 
 
-def update_index(plan_: Plan, corpus: Corpus, engine: Engine, rules: list[Rule]) -> None:
+def update_index(plan_: Plan, corpus: Corpus, rules: list[Rule]) -> None:
     """Replace the changed laws' rows of the index by their current terms and versions."""
     stale = sorted(plan_.changed | plan_.removed)
-    states = _law_states(engine)
+    states = plan_.states
     limit = 2 * _max_df(rules)
     population = [c for c in corpus.term_population if c.law_id in plan_.changed]
     with sqlite3.connect(plan_.path) as db:
         marks = ",".join("?" * len(stale))
+        affected = {
+            term
+            for (term,) in db.execute(
+                f"SELECT DISTINCT term FROM population WHERE law_id IN ({marks})", stale
+            )
+        }
         for table in ("laws", "population", "postings"):
             db.execute(f"DELETE FROM {table} WHERE law_id IN ({marks})", stale)
         sizes = Counter(c.law_id for c in population)
@@ -495,8 +503,11 @@ def update_index(plan_: Plan, corpus: Corpus, engine: Engine, rules: list[Rule])
             "INSERT INTO population VALUES (?, ?, ?)",
             [(law, t, c) for law, terms in counts.items() for t, c in terms.items()],
         )
-        db.execute("DELETE FROM df")
-        db.executemany("INSERT INTO df VALUES (?, ?)", df.items())
+        affected |= {t for terms in counts.values() for t in terms}
+        db.executemany("DELETE FROM df WHERE term = ?", [(t,) for t in affected if not df[t]])
+        db.executemany(
+            "INSERT OR REPLACE INTO df VALUES (?, ?)", [(t, df[t]) for t in affected if df[t]]
+        )
         db.execute("UPDATE meta SET value = ? WHERE key = 'n'", (str(n),))
         db.executemany(
             "INSERT INTO postings VALUES (?, ?, ?, ?)", _postings(corpus, plan_.changed, df, limit)
