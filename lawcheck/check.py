@@ -2404,7 +2404,6 @@ def _concept_pairs(
     related = load_related_concepts()
     wanted = {f"@{c}" for c in p["require_concepts"]} or None
     df, _ = corpus.document_frequency
-    corpus.note_buckets(promote, restrict)
     out: dict[tuple[int, int], tuple[float, list[str]]] = {}
     for kind, promoters in promote.items():
         restrictors = restrict.get(kind, [])

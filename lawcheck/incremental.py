@@ -6,15 +6,18 @@ index that check wrote beside it (`index_path`). Output: the findings of the cha
 re-evaluated on a corpus of those laws and their neighbours, merged with the stored findings
 of every other law; the same findings a full check gives (`tests/test_check.py` compares).
 
-A law's neighbours are the laws a rule can pair it with: laws citing it or cited by it
-(references, sanction links), its family (시행령/시행규칙 by name, and the statutes those
-execute), laws defining a term the rules would compare with one of its definitions, and laws
-with a clause sharing enough rare terms with it to reach the lowest weight threshold of the
-selected term-paired rules. The index holds what that last test needs without Kiwi: each
-indexed clause's rare terms and concepts (postings), and each law's share of the document
-frequencies the rules weigh terms by, so the neighbourhood corpus weighs them as the whole
-corpus does. Kinds whose candidates the index does not bound (contradictory-duty pairs by
-act with all shared terms) fall back to a full check.
+The findings re-evaluated are those of the changed laws' families (a decree's change can
+settle a finding that names only its statute's clause). Their neighbours are the laws a rule
+can pair them with: laws citing them or cited by them (references, sanction links), laws
+defining a term that definition-divergence groups with one of theirs, and laws with a clause
+in the same rule bucket (duty kind, competence, concept) as one of theirs that shares terms
+weighing at least the rule's lowest threshold; each neighbour comes with the statute (and
+decree) it executes, so that families are assigned as in a full check. The index holds what
+the last test needs without Kiwi: each bucketed clause's rare terms and concepts (postings),
+each law's share of the document frequencies the rules weigh terms by (so the neighbourhood
+weighs terms as the whole corpus does), and every clause text's terms. A check selecting a
+kind the index does not bound (`INDEXED_KINDS`), or with more than 2% of the laws changed, is
+a full one.
 
 The index is a SQLite file, `pipeline.cache_path(engine, "check-index")`: beside a SQLite
 database, else under `$XDG_CACHE_HOME/lawcheck/`. It is a cache: deleting it only makes the
@@ -49,13 +52,10 @@ from lawcheck.store import (
 log = logging.getLogger(__name__)
 
 # Kinds whose candidate pairs the index bounds (the others read only their own law, its
-# references and family); contradictory-duty is absent (see the module docstring).
-TERM_KINDS = {
-    "overlapping-duty",
-    "sanction-disparity",
-    "jurisdiction-overlap",
-    "promotion-vs-restriction",
-}
+# references and family). Not here, so a check selecting them is a full one: contradictory-
+# duty (pairs by act with all shared terms) and promotion-vs-restriction (caps findings per
+# clause over all its partners, which a neighbourhood does not bound).
+TERM_KINDS = {"overlapping-duty", "sanction-disparity", "jurisdiction-overlap"}
 INDEXED_KINDS = TERM_KINDS | {
     "definition-divergence",
     "delegation-gap",
@@ -64,7 +64,7 @@ INDEXED_KINDS = TERM_KINDS | {
     "duty-without-sanction",
     "effective-date-mismatch",
 }
-FORMAT = 3  # of the index file; another format is rebuilt by the next full check
+FORMAT = 4  # of the index file; another format is rebuilt by the next full check
 MAX_CHANGED = 0.02  # above this share of the laws changed, a full check is as cheap
 
 _SCHEMA = """
@@ -161,15 +161,15 @@ def write_index(engine: Engine, corpus: Corpus, rules: list[Rule]) -> Path | Non
 def _postings(
     corpus: Corpus, laws: set[str], df: Counter, limit: int
 ) -> list[tuple[str, str, str, str]]:
-    """(term, law, ref, bucket) of every bucketed clause of `laws`: its rare terms and
-    concepts, the only terms a rule pairs clauses of one bucket by."""
+    """(term, law, ref, bucket) of every bucketed clause of `laws`: its rare terms (words and
+    concepts), the only terms a rule pairs clauses of one bucket by."""
     return [
         (term, clause.law_id, clause.ref, bucket)
         for bucket, ids in corpus.buckets.items()
         for clause in (corpus.by_id[i] for i in ids)
         if clause.law_id in laws
         for term in corpus.context_terms(clause)
-        if term.startswith("@") or df.get(term, 0) <= limit
+        if df.get(term, 0) <= limit
     ]
 
 
@@ -418,9 +418,9 @@ def _term_neighbours(
     scope: set[str],
 ) -> set[str]:
     """Laws with an indexed clause that a clause of the scope could pair with under one of
-    the term-paired rules: both in one of the rule's buckets, and the terms they share,
-    counted as the rule counts them (rare words; concepts too for promotion-vs-restriction),
-    weigh at least the rule's lowest threshold, an upper bound of the rule's own weight."""
+    the term-paired rules: both in one of the rule's buckets, and the rare terms they share
+    (as the rule counts them) weigh at least the rule's lowest threshold, an upper bound of
+    the rule's own weight."""
     import math
 
     from lawcheck.check import MIN_CORPUS_SIZE, run_rules
@@ -453,9 +453,7 @@ def _term_neighbours(
         for bucket, terms in mine:
             weight: dict[tuple[str, str], float] = defaultdict(float)
             for term in terms:
-                if df.get(term, 0) <= p["max_term_df"] or (
-                    rule.kind == "promotion-vs-restriction" and term.startswith("@")
-                ):
+                if df.get(term, 0) <= p["max_term_df"]:
                     for key in postings.get((bucket, term), ()):
                         weight[key] += idf(term)
             out |= {law for (law, _), w in weight.items() if w >= threshold}
