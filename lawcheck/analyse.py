@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,6 +42,17 @@ def _kiwi_class():
             "kiwipiepy is not installed; install lawcheck with `pip install -e .`"
         ) from exc
     return Kiwi
+
+
+@dataclass(frozen=True, slots=True)
+class Morphology:
+    """A clause as the tagger reads it: its text and Kiwi's morphemes, shaped as in a `Doc`
+    (`text`, `user_data["kiwi"]`) but without spaCy tokens. Building the tokens costs about
+    half as much again as Kiwi's tokenisation (issue 7, `benchmarks/run_all.py`), and the
+    analyse stage stores tags, not docs."""
+
+    text: str
+    user_data: dict
 
 
 class KiwiTokenizer:
@@ -77,6 +89,13 @@ class KiwiTokenizer:
         texts = list(texts)
         for text, tokens in zip(texts, self.kiwi.tokenize(texts), strict=True):
             yield self._doc(text, tokens)
+
+    def morphologies(self, texts: Iterable[str]) -> Iterator[Morphology]:
+        """Kiwi's morphemes of many texts without spaCy tokens, in input order (the tagger's
+        input; see `Morphology`)."""
+        texts = list(texts)
+        for text, tokens in zip(texts, self.kiwi.tokenize(texts), strict=True):
+            yield Morphology(text, {"kiwi": [[t.form, t.tag, t.start, t.len] for t in tokens]})
 
     def _doc(self, text: str, tokens) -> Doc:
         words, spaces, groups = _segments(text, tokens)
@@ -205,6 +224,15 @@ def make_docs(texts: Iterable[str], nlp: Language | None = None) -> Iterator[Doc
         else map(nlp.make_doc, texts)
     )
     yield from nlp.pipe(docs)
+
+
+def morphologies(texts: Iterable[str], nlp: Language | None = None) -> Iterator[Morphology]:
+    """What the tagger needs of many texts (Kiwi morphemes), tokenised in one Kiwi batch."""
+    nlp = nlp or get_pipeline()
+    tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, KiwiTokenizer):
+        raise AnalysisError(f"the pipeline's tokenizer is {type(tokenizer).__name__}, not Kiwi")
+    return tokenizer.morphologies(texts)
 
 
 def save_docs(docs: Iterable[Doc], path: str | Path) -> int:

@@ -57,6 +57,7 @@ from lawcheck.store import (
     ClauseRow,
     ClauseTagRow,
     DefinitionRow,
+    FindingRow,
     LawVersion,
     ReferenceRow,
     SanctionLinkRow,
@@ -312,7 +313,6 @@ class CClause:
     actor_type: str = "none"
     duty_bearer: str = ""
     regulated_party: str = ""
-    evidence: list = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -380,10 +380,26 @@ class Corpus:
     Args:
         engine: the database.
         versions: version ids to read; default the newest version of every law.
+        frequencies: document frequencies of terms and population size to weigh terms by,
+            when the versions read are part of a larger corpus (incremental checks).
+        term_source: looks up stored terms by content hash before Kiwi is asked (the
+            incremental check's index); returns those it has.
     """
 
-    def __init__(self, engine: Engine, versions: Iterable[int] | None = None):
+    def __init__(
+        self,
+        engine: Engine,
+        versions: Iterable[int] | None = None,
+        frequencies: tuple[Counter, int] | None = None,
+        term_source: Callable[[list[str]], dict[str, list[Term]]] | None = None,
+    ):
         self.engine = engine
+        self.term_source = term_source
+        # Clause ids per candidate bucket (duty kind, competence, concept …) of the term-paired
+        # rules that ran: pairs form only inside a bucket (the incremental index records it).
+        self.buckets: dict[str, set[int]] = defaultdict(set)
+        if frequencies is not None:
+            self.__dict__["document_frequency"] = frequencies
         with Session(engine) as session:
             if versions is None:
                 rows = list_versions(session, latest_only=True)
@@ -414,6 +430,10 @@ class Corpus:
             self.definitions: list[CDef] = []
             self.sanctions: list[CSanction] = []
             tags: dict[int, tuple] = {}
+            # One object per distinct short string (law ids, refs, kinds, statuses): a
+            # national corpus repeats them millions of times (issue 7, memory).
+            pool: dict = {}
+            one = pool.setdefault
             for i in range(0, len(vids), 200):
                 chunk = vids[i : i + 200]
                 for row in session.exec(
@@ -430,7 +450,21 @@ class Corpus:
                         ClauseRow.position,
                     ).where(ClauseRow.version_id.in_(chunk))
                 ):
-                    self.clauses.append(CClause(*row))
+                    cid, vid, law_id, ref, kind, text, parent, digest, block, position = row
+                    self.clauses.append(
+                        CClause(
+                            cid,
+                            vid,
+                            one(law_id, law_id),
+                            one(ref, ref),
+                            one(kind, kind),
+                            text,
+                            one(parent, parent),
+                            digest,
+                            block,
+                            position,
+                        )
+                    )
                 for row in session.exec(
                     select(
                         BlockRow.id,
@@ -455,12 +489,11 @@ class Corpus:
                         TagCacheRow.actor_type,
                         TagCacheRow.duty_bearer,
                         TagCacheRow.regulated_party,
-                        TagCacheRow.evidence,
                     )
                     .join(TagCacheRow, ClauseTagRow.cache_id == TagCacheRow.id)
                     .where(ClauseTagRow.version_id.in_(chunk))
                 ):
-                    tags[row[0]] = row[1:]
+                    tags[row[0]] = tuple(one(x, x) for x in row[1:])
                 for row in session.exec(
                     select(
                         ReferenceRow.clause_id,
@@ -477,7 +510,25 @@ class Corpus:
                         ReferenceRow.reason,
                     ).where(ReferenceRow.version_id.in_(chunk))
                 ):
-                    self.refs.append(CRef(*row))
+                    cid, law, ref, start, end, text, kind, to_law, to_name, to_ref, status, why = (
+                        row
+                    )
+                    self.refs.append(
+                        CRef(
+                            cid,
+                            one(law, law),
+                            one(ref, ref),
+                            start,
+                            end,
+                            text,
+                            one(kind, kind),
+                            one(to_law, to_law),
+                            one(to_name, to_name),
+                            one(to_ref, to_ref),
+                            one(status, status),
+                            one(why, why),
+                        )
+                    )
                 for row in session.exec(
                     select(
                         DefinitionRow.law_id,
@@ -519,9 +570,7 @@ class Corpus:
                     clause.actor_type,
                     clause.duty_bearer,
                     clause.regulated_party,
-                    clause.evidence,
                 ) = tag
-                clause.evidence = clause.evidence or []
             self.by_id[clause.id] = clause
             if clause.kind not in ("UNPARSED", "부기"):
                 self.by_key.setdefault((clause.law_id, clause.ref), clause)
@@ -621,17 +670,35 @@ class Corpus:
 
     def article_blocks(self, law_id: str) -> list[CBlock]:
         """The article blocks (조) of one law's chosen version."""
-        cache = self.__dict__.setdefault("_article_blocks", {})
-        if law_id not in cache:
-            info = self.law.get(law_id)
-            cache[law_id] = [
-                b
-                for b in self.blocks.values()
-                if info is not None and b.version_id == info.version_id and b.kind == "조"
-            ]
-        return cache[law_id]
+        by_version = self.__dict__.get("_article_blocks")
+        if by_version is None:
+            # One pass over the blocks for all laws: scanning them per law is quadratic at
+            # national scale (issue 7).
+            by_version = defaultdict(list)
+            for block in self.blocks.values():
+                if block.kind == "조":
+                    by_version[block.version_id].append(block)
+            self.__dict__["_article_blocks"] = by_version
+        info = self.law.get(law_id)
+        return list(by_version.get(info.version_id, ())) if info is not None else []
 
     # --- clauses ---------------------------------------------------------------------------
+
+    def evidence(self, clause: CClause) -> list[dict]:
+        """The tag evidence of a clause, read from the database with the rest of its law's
+        on first use (only clauses in findings need it; all of it would not fit in memory
+        at national scale)."""
+        cache = self.__dict__.setdefault("_evidence", {})
+        if clause.version_id not in cache:
+            with Session(self.engine) as session:
+                cache[clause.version_id] = dict(
+                    session.exec(
+                        select(ClauseTagRow.clause_id, TagCacheRow.evidence)
+                        .join(TagCacheRow, ClauseTagRow.cache_id == TagCacheRow.id)
+                        .where(ClauseTagRow.version_id == clause.version_id)
+                    ).all()
+                )
+        return cache[clause.version_id].get(clause.id) or []
 
     def parent(self, clause: CClause) -> CClause | None:
         if not clause.parent_ref:
@@ -704,12 +771,30 @@ class Corpus:
         for clause in clauses:
             if clause.content_hash not in _TERM_CACHE:
                 todo.setdefault(clause.content_hash, clause.text)
+        if todo and self.term_source is not None:
+            for digest, terms in self.term_source(list(todo)).items():
+                _TERM_CACHE[digest] = terms
+                del todo[digest]
         if todo:
             items = list(todo.items())
             for (digest, _), terms in zip(
                 items, kiwi_terms([t for _, t in items], self.term_config), strict=True
             ):
                 _TERM_CACHE[digest] = terms
+
+    def note_buckets(self, *groups: dict[str, list[CClause]]) -> None:
+        """Record which clauses a term-paired rule put in which bucket."""
+        for group in groups:
+            for bucket, clauses in group.items():
+                self.buckets[bucket].update(c.id for c in clauses)
+
+    def computed_terms(self) -> dict[str, list[Term]]:
+        """The terms computed so far for this corpus's clauses, by content hash."""
+        return {
+            c.content_hash: _TERM_CACHE[c.content_hash]
+            for c in self.clauses
+            if c.content_hash in _TERM_CACHE
+        }
 
     def context_terms(self, clause: CClause) -> frozenset[str]:
         """The clause's terms with those of its lead-ins and article heading (its subject)."""
@@ -1182,9 +1267,9 @@ def _make(
     )
 
 
-def _evidence_spans(clause: CClause, prefixes: tuple[str, ...]) -> list[Span]:
+def _evidence_spans(corpus: Corpus, clause: CClause, prefixes: tuple[str, ...]) -> list[Span]:
     out = []
-    for e in clause.evidence or []:
+    for e in corpus.evidence(clause):
         label = e.get("label", "")
         if label.startswith(prefixes) and 0 <= e.get("start", -1) < e.get("end", -1) <= len(
             clause.text
@@ -1508,7 +1593,7 @@ def kind_delegation_excess(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
         if corpus.is_deleted(clause) or grounded(clause, set(law.parents), p["hops"]):
             continue
         parent = corpus.law.get(law.parents[0])
-        spans = _evidence_spans(clause, ("modality", "actor"))
+        spans = _evidence_spans(corpus, clause, ("modality", "actor"))
         yield _make(
             rule,
             [_side(corpus, clause, "decree", spans)],
@@ -1927,6 +2012,7 @@ def pair_by_terms(
     corpus is not used (it pairs everything). Returns {(left id, right id): (weight, terms)}.
     """
     df, _ = corpus.document_frequency
+    corpus.note_buckets(left, right or {})
     required = {f"@{c}" if not c.startswith("@") else c for c in require_any}
     strong_set = {f"@{c}" if not c.startswith("@") else c for c in strong}
     corpus.prepare_terms(
@@ -2117,13 +2203,17 @@ def kind_overlapping_duty(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
                     corpus,
                     a,
                     "a",
-                    spans_a + _term_spans(corpus, a, terms[:5]) + _evidence_spans(a, ("actor",)),
+                    spans_a
+                    + _term_spans(corpus, a, terms[:5])
+                    + _evidence_spans(corpus, a, ("actor",)),
                 ),
                 _side(
                     corpus,
                     b,
                     "b",
-                    spans_b + _term_spans(corpus, b, terms[:5]) + _evidence_spans(b, ("actor",)),
+                    spans_b
+                    + _term_spans(corpus, b, terms[:5])
+                    + _evidence_spans(corpus, b, ("actor",)),
                 ),
             ],
             {
@@ -2228,10 +2318,16 @@ def kind_contradictory_duty(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
             rule,
             [
                 _side(
-                    corpus, a, "a", _act_spans(a, act) + _evidence_spans(a, ("modality", "actor"))
+                    corpus,
+                    a,
+                    "a",
+                    _act_spans(a, act) + _evidence_spans(corpus, a, ("modality", "actor")),
                 ),
                 _side(
-                    corpus, b, "b", _act_spans(b, act) + _evidence_spans(b, ("modality", "actor"))
+                    corpus,
+                    b,
+                    "b",
+                    _act_spans(b, act) + _evidence_spans(corpus, b, ("modality", "actor")),
                 ),
             ],
             {
@@ -2317,10 +2413,18 @@ def _concept_pairs(
             [x for c in (*promoters, *restrictors) for x in (c, *corpus.ancestors(c))]
         )
         by_concept: dict[str, list[CClause]] = defaultdict(list)
+        # Inside a large concept bucket only clauses sharing a rare word pair up: an inverted
+        # index over those words finds them without visiting the whole bucket (issue 7).
+        by_word: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         for clause in restrictors:
-            for term in corpus.context_terms(clause):
+            terms = corpus.context_terms(clause)
+            for term in terms:
                 if term.startswith("@") and (wanted is None or term in wanted):
+                    position = len(by_concept[term])
                     by_concept[term].append(clause)
+                    for word in terms:
+                        if not word.startswith("@") and df.get(word, 0) <= p["max_term_df"]:
+                            by_word[term][word].append(position)
         for a in promoters:
             own = {t for t in corpus.context_terms(a) if t.startswith("@")}
             expanded = own | {r for c in own for r in related.get(c, ())}
@@ -2331,12 +2435,15 @@ def _concept_pairs(
             }
             for concept in expanded:
                 bucket = by_concept.get(concept, [])
+                if len(bucket) > 50:
+                    index = by_word[concept]
+                    bucket = [
+                        bucket[i] for i in sorted({i for w in words_a for i in index.get(w, ())})
+                    ]
                 for b in bucket:
                     if b.id == a.id or not allow(a, b):
                         continue
                     shared = words_a & corpus.context_terms(b)
-                    if not shared and len(bucket) > 50:
-                        continue
                     kept = [t for t in shared if not any(t != u and t in u for u in shared)]
                     weight = corpus.idf(concept) + sum(corpus.idf(t) for t in kept)
                     if weight < p["min_shared_weight"]:
@@ -2428,7 +2535,7 @@ def kind_promotion_vs_restriction(corpus: Corpus, rule: Rule) -> Iterator[Findin
                     corpus,
                     b,
                     "restriction",
-                    _term_spans(corpus, b, terms[:5]) + _evidence_spans(b, ("modality",)),
+                    _term_spans(corpus, b, terms[:5]) + _evidence_spans(corpus, b, ("modality",)),
                 ),
             ],
             {
@@ -2711,7 +2818,7 @@ def kind_jurisdiction_overlap(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
                     a,
                     "a",
                     [Span(s, e, f"competence:{kind}") for s, e in spans[(a.id, kind)]]
-                    + _evidence_spans(a, ("actor",))
+                    + _evidence_spans(corpus, a, ("actor",))
                     + _term_spans(corpus, a, terms[:5]),
                 ),
                 _side(
@@ -2719,7 +2826,7 @@ def kind_jurisdiction_overlap(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
                     b,
                     "b",
                     [Span(s, e, f"competence:{kind}") for s, e in spans[(b.id, kind)]]
-                    + _evidence_spans(b, ("actor",))
+                    + _evidence_spans(corpus, b, ("actor",))
                     + _term_spans(corpus, b, terms[:5]),
                 ),
             ],
@@ -2786,7 +2893,7 @@ def kind_duty_without_sanction(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
         law = corpus.law_of(clause)
         yield _make(
             rule,
-            [_side(corpus, clause, "duty", _evidence_spans(clause, ("modality", "actor")))],
+            [_side(corpus, clause, "duty", _evidence_spans(corpus, clause, ("modality", "actor")))],
             {
                 "law_name": law.name,
                 "law_id": law.law_id,
@@ -2914,6 +3021,8 @@ class CheckReport:
     law_filter: str | None = None
     seconds: float = 0.0
     per_rule: dict[str, int] = field(default_factory=dict)
+    # For an incremental check: changed / scope / loaded laws, findings re-evaluated and kept.
+    incremental: dict[str, Any] | None = None
 
     def at_or_above(self, severity: str) -> list[Finding]:
         """Findings whose severity is `severity` or worse (for --fail-on)."""
@@ -2929,16 +3038,23 @@ class CheckReport:
 
 
 def run_rules(
-    corpus: Corpus, rules: Iterable[Rule], *, law_ids: set[str] | None = None
+    corpus: Corpus,
+    rules: Iterable[Rule],
+    *,
+    law_ids: set[str] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> list[Finding]:
     """Run rules over a loaded corpus; findings involving `law_ids` only, best first."""
     out: dict[str, Finding] = {}
-    for rule in rules:
+    rules = list(rules)
+    for done, rule in enumerate(rules, start=1):
         function = KIND_FUNCTIONS[rule.kind]
         for finding in function(corpus, rule):
             if law_ids is not None and not any(c.law_id in law_ids for c in finding.clauses):
                 continue
             out.setdefault(finding.id, finding)
+        if progress is not None:
+            progress(done, len(rules), rule.id)
     return sorted(out.values(), key=lambda f: (-f.score, f.rule_id, f.id))
 
 
@@ -2952,8 +3068,14 @@ def run_check(
     rules: RuleSet | None = None,
     save: bool = False,
     corpus: Corpus | None = None,
+    incremental: bool = True,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> CheckReport:
     """Check the newest version of every law in the database with the selected rules.
+
+    A full saved check leaves a term index beside the database (`lawcheck.incremental`); the
+    next saved check of every law re-evaluates only the findings that can involve the laws
+    changed since, and keeps the stored others (the same findings a full check gives).
 
     Args:
         engine: a database filled by import + analyse.
@@ -2964,6 +3086,8 @@ def run_check(
         rules: a rule set (default: rules/ of this checkout).
         save: replace the stored findings of the checked scope (rules × law) in one transaction.
         corpus: an already loaded corpus (tests, notebooks, compare_versions).
+        incremental: use the term index when it allows (`save`, every law, no `corpus`).
+        progress: called with (rules done, rules, rule id) as the rules run.
 
     Returns:
         A CheckReport; findings carry their latest review decision and whether a clause
@@ -2980,25 +3104,90 @@ def run_check(
     started = time.perf_counter()
     ruleset = rules or default_rules()
     chosen = ruleset.select(select, ignore, preview=preview)
+    whole = corpus is None and law is None and save
+    if whole and incremental:
+        from lawcheck.incremental import plan
+
+        todo = plan(engine, chosen)
+        if todo is not None:
+            return _run_incremental(engine, chosen, todo, started, progress)
     corpus = corpus or Corpus(engine)
     law_ids = None
     if law is not None:
         with Session(engine) as session:
             law_ids = {find_version(session, law).law_id}
-    findings = run_rules(corpus, chosen, law_ids=law_ids)
+    findings = run_rules(corpus, chosen, law_ids=law_ids, progress=progress)
     with Session(engine) as session:
         findings = with_decisions(session, findings)
     if save:
         with session_scope(engine) as session:
             save_findings(session, findings, rule_ids=[r.id for r in chosen], law_ids=law_ids)
+    if whole:
+        from lawcheck.incremental import write_index
+
+        write_index(engine, corpus, chosen)
+    return _report(findings, chosen, [i.name for i in corpus.law.values()], law, started)
+
+
+def _report(
+    findings: list[Finding],
+    chosen: list[Rule],
+    names: Iterable[str],
+    law: str | None,
+    started: float,
+    incremental: dict[str, Any] | None = None,
+) -> CheckReport:
+    import time
+
     per_rule = Counter(f.rule_id for f in findings)
     return CheckReport(
         findings=findings,
         rules=chosen,
-        laws=sorted(info.name for info in corpus.law.values()),
+        laws=sorted(names),
         law_filter=law,
         seconds=round(time.perf_counter() - started, 2),
         per_rule={r.id: per_rule.get(r.id, 0) for r in chosen},
+        incremental=incremental,
+    )
+
+
+def _run_incremental(engine: Engine, chosen: list[Rule], todo, started: float, progress):
+    """Re-evaluate the findings of the changed laws' scope on their neighbourhood, replace
+    them in the store, keep the others, and return every finding as a full check would."""
+    from lawcheck.incremental import update_index
+    from lawcheck.store import finding_from_row
+
+    rule_ids = [r.id for r in chosen]
+    reevaluated: list[Finding] = []
+    loaded = 0
+    if todo.changed or todo.removed:
+        corpus = Corpus(engine, todo.versions, todo.frequencies, todo.stored_terms)
+        loaded = len(corpus.law)
+        scope = todo.scope | todo.removed
+        reevaluated = run_rules(corpus, chosen, law_ids=scope, progress=progress)
+        with session_scope(engine) as session:
+            save_findings(session, reevaluated, rule_ids=rule_ids, law_ids=scope)
+        update_index(todo, corpus, chosen)
+    with Session(engine) as session:
+        rows = session.exec(select(FindingRow).where(FindingRow.rule_id.in_(rule_ids)))
+        findings = [finding_from_row(row) for row in rows]
+        findings.sort(key=lambda f: (-f.score, f.rule_id, f.id))
+        findings = with_decisions(session, findings)
+        names = session.exec(select(LawVersion.name)).all()
+    return _report(
+        findings,
+        chosen,
+        sorted(set(names)),
+        None,
+        started,
+        {
+            "changed": sorted(todo.changed),
+            "removed": sorted(todo.removed),
+            "scope": sorted(todo.scope),
+            "laws_read": loaded,
+            "reevaluated": len(reevaluated),
+            "kept": len(findings) - len(reevaluated),
+        },
     )
 
 

@@ -11,7 +11,6 @@ import json
 import logging
 import sys
 from collections import Counter
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -23,6 +22,7 @@ from lawcheck.errors import LawcheckError, RefSyntaxError
 from lawcheck.importers import MAX_SOURCE_BYTES
 from lawcheck.models import ClauseRef, UnitKind
 from lawcheck.pipeline import import_paths
+from lawcheck.progress import progress_bar
 from lawcheck.store import (
     blocks_of,
     clauses_of,
@@ -74,29 +74,6 @@ def _root(
     if version:
         typer.echo(__version__)
         raise typer.Exit(0)
-
-
-@contextmanager
-def progress_bar(label: str, quiet: bool):
-    """A progress callback: a bar on a terminal, nothing when quiet or piped."""
-    if quiet or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    with Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("", total=None)
-
-        def update(done: int, total: int, what: str) -> None:
-            bar.update(task, completed=done, total=total, description=what[:40])
-
-        yield update
 
 
 def _emit(data, fmt: OutputFormat, text_lines) -> None:
@@ -335,7 +312,8 @@ def run_cmd(
         analysed = analyse_database(engine, progress=progress)
     from lawcheck.check import run_check
 
-    checked = run_check(engine, save=True)
+    with progress_bar("check", quiet) as progress:
+        checked = run_check(engine, save=True, progress=progress)
     findings = dict(sorted(Counter(f.rule_id for f in checked.findings).items()))
     from sqlmodel import Session
 
@@ -680,13 +658,21 @@ def check_cmd(
     ] = Severity.error,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.text,
+    quiet: QuietOption = False,
 ) -> None:
     """Run the rules: conflicts and incoherence between laws, ranked, saved for review."""
     from lawcheck.check import format_report_text, run_check
 
-    report = run_check(
-        get_engine(db), select=select, ignore=ignore, law=law, preview=preview, save=True
-    )
+    with progress_bar("check", quiet) as progress:
+        report = run_check(
+            get_engine(db),
+            select=select,
+            ignore=ignore,
+            law=law,
+            preview=preview,
+            save=True,
+            progress=progress,
+        )
     if fmt is OutputFormat.json:
         typer.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -176,6 +178,9 @@ def _mst_from_name(path: Path) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 _ITEM_KINDS = {"호", "목", "세목", "세세목"}
+# Worker processes start fresh: a forked copy of a process whose Kiwi threads are running
+# can crash or hang in Kiwi (seen in the test suite), so pools of the analyse stage spawn.
+_SPAWN = multiprocessing.get_context("spawn")
 
 
 @dataclass
@@ -185,7 +190,7 @@ class AnalyseReport:
     versions: int = 0
     clauses: int = 0
     analysed: int = 0  # distinct texts run through Kiwi and the tagger
-    reused: int = 0  # clauses whose text was already in the analysis cache
+    reused: int = 0  # clauses whose text was analysed before (cached, or repeated elsewhere)
     references: int = 0
     definitions: int = 0
     sanction_links: int = 0
@@ -219,118 +224,79 @@ def analyse_database(
     progress: Progress | None = None,
     batch_size: int = 2000,
     known_names: Path | None = None,
+    workers: int | None = None,
 ) -> AnalyseReport:
     """Tag every clause in the database (or one law), reusing cached analyses by text hash,
     and resolve its references, definitions and sanction links against every stored law.
 
+    Tagging runs first over the distinct texts of the whole selection that no cached analysis
+    covers (a text repeated in many laws, such as 부칙 boilerplate or "삭제", is analysed once),
+    in batches of `batch_size` across laws (Kiwi's worker threads need large batches); large
+    jobs are spread over `workers` processes. Then each version gets its clause tags and links.
+
     Args:
         known_names: a law index TSV (law_id, law_name_ko, kind) of laws that exist but are
             not imported, so that a citation of one is "law not in corpus", not "no such law".
+        workers: processes for tagging (default: the CPU count, at most 2).
     """
     import time
 
     from sqlmodel import Session, delete, insert
 
-    from lawcheck.analyse import make_docs
-    from lawcheck.store import (
-        ClauseTagRow,
-        TagCacheRow,
-        clauses_of,
-        find_version,
-        list_versions,
-    )
-    from lawcheck.tag import tag_doc
+    from lawcheck.store import ClauseRow, ClauseTagRow, TagCacheRow, find_version, list_versions
 
     started = time.perf_counter()
     report = AnalyseReport()
     analyser = analyser_id()
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     with Session(engine) as session:
         versions = [find_version(session, law)] if law else list_versions(session)
-    index = build_index(engine, known_names)
-    total = len(versions)
-    for done, version in enumerate(versions, start=1):
+    _tag_missing(
+        engine,
+        analyser,
+        [v.id for v in versions] if law else None,
+        report,
+        progress,
+        batch_size,
+        workers,
+    )
+    for version in versions:
         with session_scope(engine) as session:
-            clauses = clauses_of(session, version.id)
-            hashes = sorted({c.content_hash for c in clauses})
-            cached: dict[str, TagCacheRow] = {}
-            for i in range(0, len(hashes), 500):
-                chunk = hashes[i : i + 500]
-                for row in session.exec(
-                    select(TagCacheRow).where(
-                        TagCacheRow.analyser == analyser, TagCacheRow.content_hash.in_(chunk)
-                    )
-                ):
-                    cached[row.content_hash] = row
-            missing = {c.content_hash: c.text for c in clauses if c.content_hash not in cached}
-            report.reused += sum(1 for c in clauses if c.content_hash in cached)
-            items = list(missing.items())
-            for i in range(0, len(items), batch_size):
-                chunk = items[i : i + batch_size]
-                rows = []
-                for (digest, _text), doc in zip(
-                    chunk, make_docs([t for _, t in chunk]), strict=True
-                ):
-                    result = tag_doc(doc)
-                    rows.append(
-                        TagCacheRow(
-                            content_hash=digest,
-                            analyser=analyser,
-                            tag=result.tag.value,
-                            modality=result.modality.value,
-                            proviso_modality=result.proviso_modality.value
-                            if result.proviso_modality
-                            else None,
-                            duty_bearer=result.duty_bearer,
-                            actor_type=result.actor_type.value,
-                            regulated_party=result.regulated_party,
-                            rule=result.rule,
-                            evidence=[
-                                {
-                                    "start": e.start,
-                                    "end": e.end,
-                                    "label": e.label,
-                                    "pattern": e.pattern,
-                                }
-                                for e in result.evidence
-                            ],
-                            sentences=[
-                                {
-                                    "start": s.start,
-                                    "end": s.end,
-                                    "modality": s.modality.value,
-                                    "pattern": s.pattern,
-                                    "proviso": s.proviso,
-                                }
-                                for s in result.sentences
-                            ],
-                        )
-                    )
-                session.add_all(rows)
-                session.flush()
-                cached.update({row.content_hash: row for row in rows})
-                report.analysed += len(rows)
+            clauses = session.exec(
+                select(
+                    ClauseRow.id,
+                    ClauseRow.ref,
+                    ClauseRow.kind,
+                    ClauseRow.parent_ref,
+                    TagCacheRow.id,
+                    TagCacheRow.tag,
+                    TagCacheRow.modality,
+                )
+                .join(
+                    TagCacheRow,
+                    (TagCacheRow.content_hash == ClauseRow.content_hash)
+                    & (TagCacheRow.analyser == analyser),
+                )
+                .where(ClauseRow.version_id == version.id)
+                .order_by(ClauseRow.position)
+            ).all()
             session.exec(delete(ClauseTagRow).where(ClauseTagRow.version_id == version.id))
             effective: dict[str, tuple[str, str, str | None]] = {}
             values = []
-            for clause in clauses:
-                own = cached[clause.content_hash]
-                tag, modality, inherited = own.tag, own.modality, None
-                if (
-                    clause.kind in _ITEM_KINDS
-                    and own.modality == "none"
-                    and clause.parent_ref in effective
-                ):
+            for clause_id, ref, kind, parent_ref, cache_id, own_tag, own_modality in clauses:
+                tag, modality, inherited = own_tag, own_modality, None
+                if kind in _ITEM_KINDS and own_modality == "none" and parent_ref in effective:
                     # An item without a predicate of its own ("1. 제31조를 위반한 자") takes
                     # the tag of the lead-in it completes.
-                    tag, modality, source = effective[clause.parent_ref]
-                    inherited = source or clause.parent_ref
-                if clause.kind not in ("UNPARSED", "부기"):
-                    effective[clause.ref] = (tag, modality, inherited)
+                    tag, modality, source = effective[parent_ref]
+                    inherited = source or parent_ref
+                if kind not in ("UNPARSED", "부기"):
+                    effective[ref] = (tag, modality, inherited)
                 values.append(
                     {
-                        "clause_id": clause.id,
+                        "clause_id": clause_id,
                         "version_id": version.id,
-                        "cache_id": own.id,
+                        "cache_id": cache_id,
                         "tag": tag,
                         "modality": modality,
                         "inherited_from": inherited,
@@ -338,112 +304,359 @@ def analyse_database(
                 )
             if values:
                 session.exec(insert(ClauseTagRow), params=values)
-            report.clauses += len(clauses)
-            modality_by_ref = {c.ref: v["modality"] for c, v in zip(clauses, values, strict=True)}
-            _store_links(session, version, index, modality_by_ref, report)
+            report.clauses += len(values)
         report.versions += 1
-        if progress is not None:
-            progress(done, total, version.name)
+    _link_all(engine, versions, report, progress, workers, known_names)
+    report.reused = report.clauses - report.analysed
     report.seconds = round(time.perf_counter() - started, 2)
     return report
 
 
-def build_index(engine: Engine, known_names: Path | None = None):
-    """The resolver's view of the database: every stored law (newest version wins)."""
+def _tag_missing(
+    engine: Engine,
+    analyser: str,
+    version_ids: list[int] | None,
+    report: AnalyseReport,
+    progress: Progress | None,
+    batch_size: int,
+    workers: int,
+) -> None:
+    """Analyse every distinct clause text of the selection that the cache lacks, and cache it.
+
+    Only the hashes are held for the whole selection; texts are read batch by batch, so
+    memory stays bounded on the national corpus.
+    """
+    from sqlalchemy import func
+    from sqlmodel import Session, insert
+
+    from lawcheck.store import ClauseRow, TagCacheRow
+
+    query = (
+        select(ClauseRow.content_hash)
+        .outerjoin(
+            TagCacheRow,
+            (TagCacheRow.content_hash == ClauseRow.content_hash)
+            & (TagCacheRow.analyser == analyser),
+        )
+        .where(TagCacheRow.id.is_(None))
+        .group_by(ClauseRow.content_hash)
+    )
+    if version_ids is not None:
+        query = query.where(ClauseRow.version_id.in_(version_ids))
+    with Session(engine) as session:
+        hashes = list(session.exec(query))
+    if not hashes:
+        return
+    batches = [hashes[i : i + batch_size] for i in range(0, len(hashes), batch_size)]
+
+    def texts_of(batch: list[str]) -> list[tuple[str, str]]:
+        with Session(engine) as session:
+            rows = session.exec(
+                select(ClauseRow.content_hash, func.min(ClauseRow.text))
+                .where(ClauseRow.content_hash.in_(batch))
+                .group_by(ClauseRow.content_hash)
+            ).all()
+        return [(digest, text) for digest, text in rows]
+
+    def save(rows: list[dict]) -> None:
+        with session_scope(engine) as session:
+            session.exec(insert(TagCacheRow), params=[{**r, "analyser": analyser} for r in rows])
+        report.analysed += len(rows)
+        if progress is not None:
+            progress(report.analysed, len(hashes), "tagging distinct texts")
+
+    if workers > 1 and len(batches) > 2:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_SPAWN) as pool:
+            # At most 2 batches per worker in flight: the texts are read as they are needed.
+            pending = []
+            for batch in batches:
+                pending.append(pool.submit(tag_rows, texts_of(batch), 1))
+                if len(pending) > 2 * workers:
+                    save(pending.pop(0).result())
+            for future in pending:
+                save(future.result())
+    else:
+        for batch in batches:
+            save(tag_rows(texts_of(batch)))
+
+
+def tag_rows(items: list[tuple[str, str]], kiwi_workers: int | None = None) -> list[dict]:
+    """Analyse (content hash, text) pairs: Kiwi morphemes, then the tagger; one tag-cache
+    row (without the analyser) per text, in input order."""
+    from lawcheck.analyse import get_pipeline, morphologies
+    from lawcheck.tag import tag_doc
+
+    nlp = get_pipeline(kiwi_workers)
+    rows = []
+    for (digest, _), morph in zip(items, morphologies([t for _, t in items], nlp), strict=True):
+        result = tag_doc(morph)
+        rows.append(
+            {
+                "content_hash": digest,
+                "tag": result.tag.value,
+                "modality": result.modality.value,
+                "proviso_modality": result.proviso_modality.value
+                if result.proviso_modality
+                else None,
+                "duty_bearer": result.duty_bearer,
+                "actor_type": result.actor_type.value,
+                "regulated_party": result.regulated_party,
+                "rule": result.rule,
+                "evidence": [
+                    {"start": e.start, "end": e.end, "label": e.label, "pattern": e.pattern}
+                    for e in result.evidence
+                ],
+                "sentences": [
+                    {
+                        "start": s.start,
+                        "end": s.end,
+                        "modality": s.modality.value,
+                        "pattern": s.pattern,
+                        "proviso": s.proviso,
+                    }
+                    for s in result.sentences
+                ],
+            }
+        )
+    return rows
+
+
+def cache_path(engine: Engine, name: str) -> Path:
+    """Where a cache derived from this database lives: beside a SQLite file
+    (`<file>.<name>`), else under $XDG_CACHE_HOME/lawcheck/ named by a hash of the URL.
+    Caches can always be deleted; they are rebuilt on the next run."""
+    import hashlib
+
+    from lawcheck.store import redact_url
+
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).with_name(f"{Path(url.database).name}.{name}")
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lawcheck"
+    digest = hashlib.sha256(redact_url(str(url)).encode()).hexdigest()[:16]
+    return cache / f"{name}-{digest}"
+
+
+def build_index(engine: Engine, known_names: Path | None = None, workers: int = 1):
+    """The resolver's view of the database: every stored law (newest version wins).
+
+    Each law's entry is kept in a cache beside the database (`cache_path(engine,
+    "law-index")`) keyed by version and source hash, so re-analysing one changed law reads
+    that law only; the others are read in `workers` processes when many are missing.
+    """
+    import hashlib
+    import pickle
+
     from sqlmodel import Session
 
-    from lawcheck.refs import LawEntry, LawIndex, load_known_names
-    from lawcheck.store import list_versions, load_law
+    from lawcheck.refs import LawIndex, load_known_names
+    from lawcheck.store import list_versions
 
+    code = hashlib.sha256()
+    for module in ("refs.py", "models.py", "store.py"):
+        code.update((Path(__file__).parent / module).read_bytes())
+    path = cache_path(engine, "law-index")
+    cached: dict = {}
+    if path.is_file():
+        try:
+            stored = pickle.loads(path.read_bytes())
+            cached = stored["entries"] if stored.get("code") == code.hexdigest() else {}
+        except (pickle.UnpicklingError, EOFError, KeyError, AttributeError, TypeError) as exc:
+            log.warning("law index cache %s unreadable (%s); rebuilding it", path, exc)
     with Session(engine) as session:
-        entries = [LawEntry.from_law(load_law(session, v)) for v in list_versions(session)]
+        versions = [(v.id, v.source_sha256) for v in list_versions(session)]
+    missing = [
+        vid for vid, source in versions if not source or cached.get(vid, (None,))[0] != source
+    ]
+    url = engine.url.render_as_string(hide_password=False)
+    if workers > 1 and len(missing) >= 8 and _shareable(engine):
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_SPAWN) as pool:
+            fresh = list(pool.map(_law_entry, missing, [url] * len(missing), chunksize=4))
+    else:
+        fresh = [_law_entry(vid, engine) for vid in missing]
+    sources = dict(versions)
+    entries = {vid: cached[vid] for vid, _ in versions if vid in cached}
+    entries.update({vid: (sources[vid], entry) for vid, entry in zip(missing, fresh, strict=True)})
+    if missing or len(entries) != len(cached):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(pickle.dumps({"code": code.hexdigest(), "entries": entries}))
+        tmp.replace(path)
     known = load_known_names(known_names) if known_names else None
-    return LawIndex(entries, known_names=known)
+    return LawIndex([entries[vid][1] for vid, _ in versions], known_names=known)
 
 
-def _store_links(
-    session, version, index, modality_by_ref: dict[str, str], report: AnalyseReport
+def _law_entry(version_id: int, source: Engine | str):
+    """What the resolver knows of one stored version (in a worker: `source` is a URL)."""
+    from sqlmodel import Session
+
+    from lawcheck.refs import LawEntry
+    from lawcheck.store import LawVersion, load_law
+
+    engine = source if isinstance(source, Engine) else _engine_for(source)
+    with Session(engine) as session:
+        return LawEntry.from_law(load_law(session, session.get(LawVersion, version_id)))
+
+
+_LINK_INDEX = None  # the resolver's index in a link worker (`_init_link_worker`)
+
+
+def _link_all(
+    engine: Engine,
+    versions: list,
+    report: AnalyseReport,
+    progress: Progress | None,
+    workers: int,
+    known_names: Path | None,
 ) -> None:
-    """References, definitions and sanction links of one version, replacing older rows."""
+    """References, definitions and sanction links of every version, replacing older rows.
+
+    Resolving is pure Python per law, so with several versions it runs in `workers`
+    processes, which read the index from its cache and the laws from the database; this
+    process refreshes the cache, lets go of its index (one copy per process is what bounds
+    memory on the national corpus) and writes.
+    """
+    jobs = [v.id for v in versions]
+    url = engine.url.render_as_string(hide_password=False)
+    index = build_index(engine, known_names, workers)
+    if workers > 1 and len(jobs) >= 8 and _shareable(engine):
+        from concurrent.futures import ProcessPoolExecutor
+
+        del index  # each worker reads its own copy from the cache
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=_SPAWN,
+            initializer=_init_link_worker,
+            initargs=(url, known_names),
+        ) as pool:
+            results = pool.map(_link_rows, jobs, [url] * len(jobs), chunksize=2)
+            _write_all(engine, versions, results, report, progress)
+    else:
+        results = (_link_rows(job, engine, index) for job in jobs)
+        _write_all(engine, versions, results, report, progress)
+
+
+def _init_link_worker(url: str, known_names: Path | None) -> None:
+    global _LINK_INDEX
+    _LINK_INDEX = build_index(_engine_for(url), known_names)
+
+
+def _write_all(engine: Engine, versions, results, report, progress) -> None:
     from sqlmodel import delete, insert
+
+    from lawcheck.store import DefinitionRow, ReferenceRow, SanctionLinkRow
+
+    tables = {"references": ReferenceRow, "definitions": DefinitionRow, "links": SanctionLinkRow}
+    for done, (version, rows) in enumerate(zip(versions, results, strict=True), start=1):
+        with session_scope(engine) as session:
+            for name, table in tables.items():
+                session.exec(delete(table).where(table.version_id == version.id))
+                if rows[name]:
+                    session.exec(insert(table), params=rows[name])
+        report.references += len(rows["references"])
+        report.definitions += len(rows["definitions"])
+        report.sanction_links += len(rows["links"])
+        if progress is not None:
+            progress(done, len(versions), version.name)
+
+
+def _link_rows(version_id: int, source: Engine | str, index=None) -> dict[str, list[dict]]:
+    """The reference, definition and sanction-link rows of one version; in a worker,
+    `source` is the database URL and the index the one the worker inherited."""
+    from sqlmodel import Session
 
     from lawcheck.definitions import definitions_of
     from lawcheck.refs import references_of
     from lawcheck.sanctions import sanction_links
-    from lawcheck.store import (
-        ClauseRow,
-        DefinitionRow,
-        ReferenceRow,
-        SanctionLinkRow,
-        load_law,
-    )
+    from lawcheck.store import ClauseRow, ClauseTagRow, LawVersion, load_law
 
-    law = load_law(session, version)
+    index = index if index is not None else _LINK_INDEX
+    engine = source if isinstance(source, Engine) else _engine_for(source)
+    with Session(engine) as session:
+        version = session.get(LawVersion, version_id)
+        law = load_law(session, version)
+        clause_ids: dict[str, int] = {}
+        modality_by_ref: dict[str, str] = {}
+        for clause_id, ref, kind, start, modality in session.exec(
+            select(
+                ClauseRow.id, ClauseRow.ref, ClauseRow.kind, ClauseRow.start, ClauseTagRow.modality
+            )
+            .join(ClauseTagRow, ClauseTagRow.clause_id == ClauseRow.id)
+            .where(ClauseRow.version_id == version_id)
+            .order_by(ClauseRow.position)
+        ):
+            clause_ids.setdefault(ref if kind != "UNPARSED" else f"{ref}@{start}", clause_id)
+            modality_by_ref[ref] = modality
     references = references_of(law, index)
     definitions = definitions_of(law, index, references=references)
     links = sanction_links(law, references, modality_by_ref)
-    clause_ids: dict[str, int] = {}
-    for row in session.exec(select(ClauseRow).where(ClauseRow.version_id == version.id)):
-        key = row.ref if row.kind != "UNPARSED" else f"{row.ref}@{row.start}"
-        clause_ids.setdefault(key, row.id)
-    for table in (ReferenceRow, DefinitionRow, SanctionLinkRow):
-        session.exec(delete(table).where(table.version_id == version.id))
-    rows = [
-        {
-            "version_id": version.id,
-            "clause_id": clause_ids[key],
-            "law_id": version.law_id,
-            "from_ref": key.split("@")[0],
-            "start": r.start,
-            "end": r.end,
-            "text": r.text,
-            "kind": r.kind,
-            "target_law_id": r.target_law_id,
-            "target_law_name": r.target_law_name,
-            "target_ref": r.target_ref,
-            "status": r.status.value,
-            "reason": r.reason,
-        }
-        for key, refs in references.items()
-        for r in refs
-    ]
-    if rows:
-        session.exec(insert(ReferenceRow), params=rows)
-    rows = [
-        {
-            "version_id": version.id,
-            "law_id": version.law_id,
-            "clause_ref": d.clause_ref,
-            "term": d.term,
-            "body": d.body,
-            "start": d.start,
-            "end": d.end,
-            "scope": d.scope,
-            "kind": d.kind,
-            "refers_to_law_id": d.refers_to.target_law_id if d.refers_to else None,
-            "refers_to_ref": d.refers_to.target_ref if d.refers_to else None,
-            "refers_to_status": d.refers_to.status.value if d.refers_to else None,
-        }
-        for d in definitions
-    ]
-    if rows:
-        session.exec(insert(DefinitionRow), params=rows)
-    rows = [
-        {
-            "version_id": version.id,
-            "clause_id": clause_ids[link.from_ref],
-            "law_id": version.law_id,
-            "from_ref": link.from_ref,
-            "kind": link.kind,
-            "target_law_id": link.target_law_id,
-            "target_ref": link.target_ref,
-            "status": link.status,
-            "text": link.text,
-        }
-        for link in links
-    ]
-    if rows:
-        session.exec(insert(SanctionLinkRow), params=rows)
-    report.references += sum(len(v) for v in references.values())
-    report.definitions += len(definitions)
-    report.sanction_links += len(links)
+    return {
+        "references": [
+            {
+                "version_id": version.id,
+                "clause_id": clause_ids[key],
+                "law_id": version.law_id,
+                "from_ref": key.split("@")[0],
+                "start": r.start,
+                "end": r.end,
+                "text": r.text,
+                "kind": r.kind,
+                "target_law_id": r.target_law_id,
+                "target_law_name": r.target_law_name,
+                "target_ref": r.target_ref,
+                "status": r.status.value,
+                "reason": r.reason,
+            }
+            for key, refs in references.items()
+            for r in refs
+        ],
+        "definitions": [
+            {
+                "version_id": version.id,
+                "law_id": version.law_id,
+                "clause_ref": d.clause_ref,
+                "term": d.term,
+                "body": d.body,
+                "start": d.start,
+                "end": d.end,
+                "scope": d.scope,
+                "kind": d.kind,
+                "refers_to_law_id": d.refers_to.target_law_id if d.refers_to else None,
+                "refers_to_ref": d.refers_to.target_ref if d.refers_to else None,
+                "refers_to_status": d.refers_to.status.value if d.refers_to else None,
+            }
+            for d in definitions
+        ],
+        "links": [
+            {
+                "version_id": version.id,
+                "clause_id": clause_ids[link.from_ref],
+                "law_id": version.law_id,
+                "from_ref": link.from_ref,
+                "kind": link.kind,
+                "target_law_id": link.target_law_id,
+                "target_ref": link.target_ref,
+                "status": link.status,
+                "text": link.text,
+            }
+            for link in links
+        ],
+    }
+
+
+def _shareable(engine: Engine) -> bool:
+    """Whether worker processes can open this database (not an in-memory SQLite one)."""
+    url = engine.url
+    return url.get_backend_name() != "sqlite" or url.database not in (None, "", ":memory:")
+
+
+@lru_cache(maxsize=1)
+def _engine_for(url: str) -> Engine:
+    """One engine per worker process (and per URL), made without creating tables."""
+    from lawcheck.store import get_engine
+
+    return get_engine(url, create=False)

@@ -118,7 +118,7 @@ class ClauseRow(SQLModel, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     version_id: int = Field(foreign_key="law_version.id", ondelete="CASCADE")
-    block_id: int = Field(foreign_key="block.id", ondelete="CASCADE")
+    block_id: int = Field(foreign_key="block.id", ondelete="CASCADE", index=True)
     law_id: str = Field(max_length=32)
     position: int  # document order within the version
     ref: str  # canonical reference; UNPARSED and NOTE units carry their parent's
@@ -182,7 +182,7 @@ class ReferenceRow(SQLModel, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     version_id: int = Field(foreign_key="law_version.id", ondelete="CASCADE")
-    clause_id: int = Field(foreign_key="clause.id", ondelete="CASCADE")
+    clause_id: int = Field(foreign_key="clause.id", ondelete="CASCADE", index=True)
     law_id: str = Field(max_length=32)  # the citing law
     from_ref: str
     start: int  # offsets in the citing clause's own text
@@ -222,7 +222,7 @@ class SanctionLinkRow(SQLModel, table=True):
     __tablename__ = "sanction_link"
     id: int | None = Field(default=None, primary_key=True)
     version_id: int = Field(foreign_key="law_version.id", ondelete="CASCADE", index=True)
-    clause_id: int = Field(foreign_key="clause.id", ondelete="CASCADE")
+    clause_id: int = Field(foreign_key="clause.id", ondelete="CASCADE", index=True)
     law_id: str = Field(max_length=32)
     from_ref: str  # the sanction clause
     kind: str  # penalty (징역·벌금) | fine (과태료·과징금) | corrective (시정·중지 명령)

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from lawcheck.check import (
+    _TERM_CACHE,
     Corpus,
     _addendum_effective,
     _listed_in,
@@ -371,3 +372,56 @@ def test_check_ai_act_findings_are_stable_across_runs(ai_engine):
     second = [f.id for f in run_check(ai_engine, preview=True, rules=RULES).findings]
     assert first == second and len(first) == len(set(first))
     assert all(":014820:" in i or ":015032:" in i for i in first)
+
+
+INCREMENTAL_LAWS = (
+    "ai_basic_act_21311.md",
+    "ai_basic_act_decree_36053.md",
+    "network_act_21500.md",
+    "pipa_21445.md",
+    "telecom_business_act_21652.md",
+    "credit_info_act_21445.md",
+)
+
+
+def test_check_recheck_after_one_changed_article_reevaluates_only_that_law(tmp_path, corpus_dir):
+    """Issue 7: after one article of the AI Basic Act changes, a saved check re-evaluates the
+    findings of the Act's family only, keeps the others untouched, and equals a full check."""
+    engine = get_engine(f"sqlite:///{tmp_path / 'lawcheck.db'}")
+    text_dir = corpus_dir / "raw/text"
+    import_paths([text_dir / name for name in INCREMENTAL_LAWS], engine)
+    analyse_database(engine)
+    first = run_check(engine, save=True)
+    assert first.incremental is None  # no index yet: a full check, which writes the index
+    same = run_check(engine, save=True)
+    assert same.incremental["changed"] == [] and same.incremental["reevaluated"] == 0
+    assert {f.id for f in same.findings} == {f.id for f in first.findings}
+    with Session(engine) as session:
+        before = {r.finding_id: r.id for r in session.exec(select(FindingRow))}
+
+    source = text_dir / "ai_basic_act_21311.md"
+    text = source.read_text(encoding="utf-8")
+    old = "서면으로 지정하고, 이를 과학기술정보통신부장관에게 신고하여야 한다."
+    assert old in text
+    changed = tmp_path / source.name
+    changed.write_text(text.replace(old, "서면으로 지정할 수 있다.", 1), encoding="utf-8")
+    import_paths([changed], engine)
+    assert analyse_database(engine, law="014820").analysed == 1  # 제36조제1항
+    _TERM_CACHE.clear()  # as in a new process: the terms come from the index
+    again = run_check(engine, save=True)
+
+    info = again.incremental
+    assert info["changed"] == ["014820"]
+    assert set(info["scope"]) == {"014820", "015032"}  # the Act and its decree
+    with Session(engine) as session:
+        after = {r.finding_id: (r.id, r.law_ids) for r in session.exec(select(FindingRow))}
+    untouched = {fid for fid, (_, laws) in after.items() if not set(laws) & set(info["scope"])}
+    assert untouched and all(after[fid][0] == before[fid] for fid in untouched)
+    assert info["reevaluated"] == len(after) - len(untouched)
+    # The duty to appoint a domestic agent became a permission: its findings are gone.
+    assert any(key.startswith("014820:제36조제1항") for f in first.findings for key in f.keys)
+    assert not any(key.startswith("014820:제36조제1항") for f in again.findings for key in f.keys)
+    full = run_check(engine, incremental=False)
+    assert {(f.id, f.message, f.resolution_hint) for f in again.findings} == {
+        (f.id, f.message, f.resolution_hint) for f in full.findings
+    }

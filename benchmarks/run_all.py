@@ -1,0 +1,331 @@
+"""Benchmark: import, analyse and check a corpus end to end, stage by stage (issue 7).
+
+Prints for every stage its time, documents/s, clauses/s, chars/s and the peak memory of the
+process tree (this process and its pool workers, sampled every 0.2 s), with the machine load
+(1-minute load average) at the end of the stage, since other jobs may share the cores.
+
+  --corpus shared    ../shared/corpus/raw (172 files)
+  --corpus national  ../shared/national unpacked to a temporary folder (5,674 files)
+  --recheck FILE     on an analysed --db: full check, then FILE re-imported and re-checked
+  --scale            check time on nested random subsets of an analysed database (--db) of
+                     n, 3n and 10n laws, n = the number of laws of the shared corpus
+
+Plain Kiwi tokenisation (2 workers) of the same clause texts runs in the same process, so
+that the analysis stage's throughput can be read as a ratio of it (on national, of a sample
+of --kiwi-sample clauses spread over the corpus). After the check, one article of one law is
+changed, the law re-imported and re-analysed, and the findings re-checked incrementally.
+
+Usage: python benchmarks/run_all.py --corpus shared|national [--db URL] [--keep]
+       python benchmarks/run_all.py --scale --db sqlite:////tmp/national.db
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import psutil
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from lawcheck.check import _TERM_CACHE, Corpus, run_check, run_rules
+from lawcheck.importers import iter_law_files
+from lawcheck.pipeline import analyse_database, import_paths, tag_rows
+from lawcheck.ruleset import default_rules
+from lawcheck.store import ClauseRow, get_engine, list_versions
+from lawcheck.testing import SHARED_MISSING_REASON, shared_dir
+
+SHARED_LAWS = 172  # files of ../shared/corpus/raw: the 1× point of --scale
+
+
+class MemoryWatch:
+    """Peak resident memory of this process and all its children, sampled in a thread."""
+
+    def __init__(self, every: float = 0.2):
+        self.every = every
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def current(self) -> int:
+        me = psutil.Process()
+        total = me.memory_info().rss
+        for child in me.children(recursive=True):
+            with suppress(psutil.NoSuchProcess):  # a worker that just ended
+                total += child.memory_info().rss
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.current())
+            time.sleep(self.every)
+
+    def reset(self) -> None:
+        self.peak = self.current()
+
+
+WATCH = MemoryWatch()
+
+
+def load() -> str:
+    return f"load {os.getloadavg()[0]:.2f}"
+
+
+@contextmanager
+def stage(name: str, *, docs: int = 0, clauses: int = 0, chars: int = 0, results: dict):
+    """Time a stage; the block may fill `results[name]` with docs/clauses/chars counts."""
+    WATCH.reset()
+    started = time.perf_counter()
+    counts = {"docs": docs, "clauses": clauses, "chars": chars}
+    results[name] = counts
+    yield counts
+    seconds = time.perf_counter() - started
+    counts["seconds"] = seconds
+    rates = ", ".join(
+        f"{counts[k] / seconds:,.0f} {k}/s" for k in ("docs", "clauses", "chars") if counts[k]
+    )
+    print(
+        f"{name:<28} {seconds:8.1f}s  {rates}  peak {WATCH.peak / 2**20:,.0f} MB  ({load()})",
+        flush=True,
+    )
+
+
+def heartbeat(name: str, every: float = 60.0):
+    """A progress callback printing to stderr at most once a minute (for long runs)."""
+    started = last = time.perf_counter()
+
+    def report(done: int, total: int, what: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        if now - last >= every or done == total:
+            last = now
+            print(f"  [{name}] {done:,}/{total:,} {what} {now - started:.0f}s", file=sys.stderr)
+
+    return report
+
+
+def clause_texts(engine, limit: int | None) -> list[str]:
+    """Every clause text in id order, or `limit` of them spread evenly over the corpus."""
+    with Session(engine) as session:
+        n = session.exec(select(func.count(ClauseRow.id))).one()
+        step = max(1, n // limit) if limit else 1
+        query = select(ClauseRow.text).where(ClauseRow.id % step == 0) if step > 1 else None
+        return list(session.exec(query if query is not None else select(ClauseRow.text)))
+
+
+def kiwi_baseline(texts: list[str], results: dict) -> None:
+    """Plain Kiwi (2 workers) and lawcheck's tagging (no cache) on the same texts."""
+    from kiwipiepy import Kiwi
+
+    chars = sum(map(len, texts))
+    kiwi = Kiwi(num_workers=2)
+    list(kiwi.tokenize(texts[:100]))  # load the model outside the timing
+    with stage("plain Kiwi tokenisation", clauses=len(texts), chars=chars, results=results):
+        for _ in kiwi.tokenize(texts):
+            pass
+    items = [(str(i), t) for i, t in enumerate(texts)]
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Spawned, not forked: this process runs Kiwi threads, and forked copies hang in Kiwi.
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        list(pool.map(tag_rows, [items[:20]] * 2, [1, 1]))  # load Kiwi in both workers
+        with stage("tagging, no cache (2 procs)", clauses=len(texts), chars=chars, results=results):
+            batches = [items[i : i + 2000] for i in range(0, len(items), 2000)]
+            for _ in pool.map(tag_rows, batches, [1] * len(batches)):
+                pass
+    kiwi_rate = results["plain Kiwi tokenisation"]["seconds"]
+    print(
+        f"  ratio tagging / plain Kiwi on the same {len(texts):,} texts: "
+        f"{kiwi_rate / results['tagging, no cache (2 procs)']['seconds']:.2f}"
+    )
+
+
+def changed_copy(path: Path, folder: Path) -> tuple[Path, str]:
+    """The law file with the text of its first article body changed by one word."""
+    text = path.read_text(encoding="utf-8")
+    marker = "목적으로 한다"
+    if marker not in text:
+        raise SystemExit(f"{path}: no '{marker}' to change")
+    out = folder / path.name
+    out.write_text(text.replace(marker, "목적으로 삼는다", 1), encoding="utf-8")
+    return out, "제1조"
+
+
+def end_to_end(args, files: list[Path], workdir: Path, change: Path) -> None:
+    """Import, analyse, check (full), re-check after one change, then the Kiwi baseline."""
+    results: dict = {}
+    engine = get_engine(args.db or f"sqlite:///{workdir}/bench.db")
+    total_start = time.perf_counter()
+    with stage("import", docs=len(files), results=results) as counts:
+        report = import_paths(files, engine, progress=heartbeat("import"))
+        counts["clauses"] = sum(r.clauses for _, r in report.saved)
+    with Session(engine) as session:
+        chars = session.exec(select(func.sum(func.length(ClauseRow.text)))).one()
+    counts["chars"] = chars
+    print(f"  {len(report.saved)} imported, {len(report.failed)} failed; {chars:,} clause chars")
+    import_s = counts["seconds"]
+    with stage("analyse", docs=len(files), chars=chars, results=results) as counts:
+        analysed = analyse_database(engine, progress=heartbeat("analyse"))
+        counts["clauses"] = analysed.clauses
+    analyse_s = counts["seconds"]
+    print(
+        f"  {analysed.analysed:,} distinct texts tagged, {analysed.reused:,} clauses reused; "
+        f"{analysed.references:,} references, {analysed.definitions:,} definitions"
+    )
+    with stage("check (full, saved)", docs=len(files), chars=chars, results=results) as counts:
+        checked = run_check(engine, save=True, progress=heartbeat("check"))
+        counts["clauses"] = analysed.clauses
+    print(f"  {len(checked.findings):,} findings")
+    total = time.perf_counter() - total_start
+    print(
+        f"import + analyse + check: {total:.0f}s ({total / 60:.1f} min); "
+        f"import {import_s:.0f}s, analyse {analyse_s:.0f}s, check {counts['seconds']:.0f}s"
+    )
+    recheck(engine, *changed_copy(change, workdir), results)
+    texts = clause_texts(engine, args.kiwi_sample if args.corpus == "national" else None)
+    kiwi_baseline(texts, results)
+    kiwi = results["plain Kiwi tokenisation"]
+    print(
+        f"  ratio analyse stage (all clauses, cold cache) / plain Kiwi: "
+        f"{analysed.clauses / analyse_s:,.0f} vs "
+        f"{kiwi['clauses'] / kiwi['seconds']:,.0f} clauses/s = "
+        f"{analysed.clauses / analyse_s / (kiwi['clauses'] / kiwi['seconds']):.2f}; "
+        f"chars/s {chars / analyse_s / (kiwi['chars'] / kiwi['seconds']):.2f}"
+    )
+
+
+def recheck(engine, edited: Path, article: str, results: dict) -> None:
+    """Re-import one law with one article changed, re-analyse it and re-check incrementally."""
+    with stage("re-check, nothing changed", results=results):
+        same = run_check(engine, save=True)
+    print(f"  {same.incremental}")
+    with stage("re-import one changed law", docs=1, results=results):
+        reimported = import_paths([edited], engine)
+    ((_, saved),) = reimported.saved
+    with stage("re-analyse that law", docs=1, results=results) as counts:
+        again = analyse_database(engine, law=saved.law_id)
+        counts["clauses"] = again.clauses
+    print(f"  {again.analysed} texts tagged ({article} of {saved.name} changed)")
+    with stage("re-check (incremental)", docs=1, results=results):
+        rechecked = run_check(engine, save=True, progress=heartbeat("check"))
+    info = rechecked.incremental or {}
+    print(
+        f"  {len(info.get('scope', []))} laws in scope, {info.get('laws_read')} laws read, "
+        f"{info.get('reevaluated')} findings re-evaluated, {info.get('kept')} kept; "
+        f"{len(rechecked.findings):,} findings in all"
+    )
+
+
+def scaling(args) -> None:
+    """Check time (corpus load + all stable rules) on nested subsets of n, 3n, 10n laws."""
+    engine = get_engine(args.db, create=False)
+    with Session(engine) as session:
+        versions = [v.id for v in list_versions(session, latest_only=True)]
+    random.Random(7).shuffle(versions)
+    rules = default_rules().select(None, None)
+    previous: tuple[float, int, int] | None = None
+    for factor in (1, 3, 10):
+        subset = versions[: SHARED_LAWS * factor]
+        _TERM_CACHE.clear()  # each point tokenises its own terms, as a new process would
+        WATCH.reset()
+        started = time.perf_counter()
+        corpus = Corpus(engine, subset)
+        loaded = time.perf_counter() - started
+        findings = run_rules(corpus, rules)
+        seconds = time.perf_counter() - started
+        growth = ""
+        if previous is not None:
+            growth = (
+                f", ×{seconds / previous[0]:.2f} time for ×{factor / previous[1]:.1f} laws, "
+                f"×{len(corpus.clauses) / previous[2]:.2f} clauses"
+            )
+        print(
+            f"{factor:>2}×: {len(subset):,} laws, {len(corpus.clauses):,} clauses, load "
+            f"{loaded:.1f}s, check {seconds:.1f}s, {len(findings):,} findings, "
+            f"peak {WATCH.peak / 2**20:,.0f} MB ({load()}){growth}",
+            flush=True,
+        )
+        previous = (seconds, factor, len(corpus.clauses))
+        del corpus
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--corpus", choices=["shared", "national"])
+    parser.add_argument("--scale", action="store_true")
+    parser.add_argument("--db", help="database URL (default: SQLite in the work folder)")
+    parser.add_argument("--keep", help="keep the work folder (unpacked files, database) here")
+    parser.add_argument("--kiwi-sample", type=int, default=100_000)
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="on --db: plain Kiwi and the tagger on --kiwi-sample of its clause texts",
+    )
+    parser.add_argument(
+        "--recheck",
+        metavar="FILE",
+        help="on --db: a full check, then re-import FILE (one law, an article changed since "
+        "it was imported), re-analyse it and re-check incrementally",
+    )
+    args = parser.parse_args()
+    if args.baseline:
+        if not args.db:
+            parser.error("--baseline needs --db")
+        kiwi_baseline(clause_texts(get_engine(args.db), args.kiwi_sample), {})
+        return 0
+    if args.recheck:
+        if not args.db:
+            parser.error("--recheck needs --db: a database analysed with FILE's law")
+        engine = get_engine(args.db)
+        results: dict = {}
+        with stage("check (full, saved)", results=results):
+            checked = run_check(engine, save=True, incremental=False)
+        print(f"  {len(checked.findings):,} findings")
+        recheck(engine, Path(args.recheck), "the changed article", results)
+        return 0
+    if args.scale:
+        if not args.db:
+            parser.error("--scale needs --db: an analysed database (e.g. from --corpus national)")
+        scaling(args)
+        return 0
+    if not args.corpus:
+        parser.error("give --corpus shared|national or --scale")
+    shared = shared_dir()
+    if shared is None:
+        print(SHARED_MISSING_REASON, file=sys.stderr)
+        return 2
+    workdir = Path(args.keep or tempfile.mkdtemp(prefix="lawcheck-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    print(f"{args.corpus} corpus, work folder {workdir}, {os.cpu_count()} CPUs ({load()})")
+    try:
+        if args.corpus == "shared":
+            files = list(iter_law_files(shared / "corpus" / "raw"))
+            change = shared / "corpus" / "raw" / "text" / "ai_basic_act_21311.md"
+        else:
+            archive = shared / "national" / "legalize-kr-national-20260605.tar.xz"
+            unpacked = workdir / "national"
+            unpacked.mkdir(exist_ok=True)
+            with stage("unpack", results={}):
+                subprocess.run(["tar", "-xJf", str(archive), "-C", str(unpacked)], check=True)
+            files = sorted(unpacked.rglob("*.md"))
+            change = unpacked / "kr" / "인공지능발전과신뢰기반조성등에관한기본법" / "법률.md"
+        end_to_end(args, files, workdir, change)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
