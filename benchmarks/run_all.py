@@ -22,7 +22,6 @@ Usage: python benchmarks/run_all.py --corpus shared|national [--db URL] [--keep]
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import random
 import shutil
@@ -40,7 +39,7 @@ from sqlmodel import Session, select
 
 from lawcheck.check import _TERM_CACHE, Corpus, run_check, run_rules
 from lawcheck.importers import iter_law_files
-from lawcheck.pipeline import analyse_database, import_paths, tag_rows
+from lawcheck.pipeline import analyse_database, import_paths, tag_rows, worker_pool
 from lawcheck.ruleset import default_rules
 from lawcheck.store import ClauseRow, get_engine, list_versions
 from lawcheck.testing import SHARED_MISSING_REASON, shared_dir
@@ -135,10 +134,7 @@ def kiwi_baseline(texts: list[str], results: dict) -> None:
         for _ in kiwi.tokenize(texts):
             pass
     items = [(str(i), t) for i, t in enumerate(texts)]
-    from concurrent.futures import ProcessPoolExecutor
-
-    # Spawned, not forked: this process runs Kiwi threads, and forked copies hang in Kiwi.
-    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with worker_pool(2) as pool:  # the pool the analyse stage uses
         list(pool.map(tag_rows, [items[:20]] * 2, [1, 1]))  # load Kiwi in both workers
         with stage("tagging, no cache (2 procs)", clauses=len(texts), chars=chars, results=results):
             batches = [items[i : i + 2000] for i in range(0, len(items), 2000)]

@@ -88,24 +88,25 @@ def import_paths(
     return report
 
 
-def worker_pool(workers: int):
-    """A process pool whose workers neither inherit this process's database connections nor
-    outlive it. Forked workers would share the open connection's socket, so a killed import left
-    its transaction (and the locks it held) open on the server; spawned workers start clean, and
-    each exits when its parent is gone instead of waiting on the task queue forever."""
-    import multiprocessing
+def worker_pool(
+    workers: int, initializer: Callable[..., None] | None = None, initargs: tuple = ()
+):
+    """A process pool for lawcheck's stages. Its workers are spawned, not forked: a forked
+    worker shares the parent's open database connection (a killed import left its transaction,
+    and the locks it held, open on the server) and can crash or hang in a copy of Kiwi's running
+    threads. Each worker exits when its parent is gone instead of waiting on the task queue."""
     from concurrent.futures import ProcessPoolExecutor
 
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_exit_with_parent,
-        initargs=(os.getpid(),),
+        initializer=_start_worker,
+        initargs=(os.getpid(), initializer, initargs),
     )
 
 
-def _exit_with_parent(parent: int) -> None:
-    """Pool initializer: end this worker soon after the process that started it ends."""
+def _start_worker(parent: int, initializer: Callable[..., None] | None, initargs: tuple) -> None:
+    """Pool initializer: watch the parent (end soon after it ends), then the stage's own."""
     import threading
     import time
 
@@ -115,6 +116,8 @@ def _exit_with_parent(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="lawcheck-parent-watch", daemon=True).start()
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def _read_and_split(job: tuple[Path, str | None, int]) -> LawText | str:
@@ -178,9 +181,6 @@ def _mst_from_name(path: Path) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 _ITEM_KINDS = {"호", "목", "세목", "세세목"}
-# Worker processes start fresh: a forked copy of a process whose Kiwi threads are running
-# can crash or hang in Kiwi (seen in the test suite), so pools of the analyse stage spawn.
-_SPAWN = multiprocessing.get_context("spawn")
 
 
 @dataclass
@@ -366,9 +366,7 @@ def _tag_missing(
             progress(report.analysed, len(hashes), "tagging distinct texts")
 
     if workers > 1 and len(batches) > 2:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_SPAWN) as pool:
+        with worker_pool(workers) as pool:
             # At most 2 batches per worker in flight: the texts are read as they are needed.
             pending = []
             for batch in batches:
@@ -472,9 +470,7 @@ def build_index(engine: Engine, known_names: Path | None = None, workers: int = 
     ]
     url = engine.url.render_as_string(hide_password=False)
     if workers > 1 and len(missing) >= 8 and _shareable(engine):
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_SPAWN) as pool:
+        with worker_pool(workers) as pool:
             fresh = list(pool.map(_law_entry, missing, [url] * len(missing), chunksize=4))
     else:
         fresh = [_law_entry(vid, engine) for vid in missing]
@@ -524,15 +520,8 @@ def _link_all(
     url = engine.url.render_as_string(hide_password=False)
     index = build_index(engine, known_names, workers)
     if workers > 1 and len(jobs) >= 8 and _shareable(engine):
-        from concurrent.futures import ProcessPoolExecutor
-
         del index  # each worker reads its own copy from the cache
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=_SPAWN,
-            initializer=_init_link_worker,
-            initargs=(url, known_names),
-        ) as pool:
+        with worker_pool(workers, _init_link_worker, (url, known_names)) as pool:
             results = pool.map(_link_rows, jobs, [url] * len(jobs), chunksize=2)
             _write_all(engine, versions, results, report, progress)
     else:

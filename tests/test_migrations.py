@@ -1,7 +1,7 @@
 """Schema migrations (lawcheck.migrations, Alembic) on SQLite and PostgreSQL: the revisions
 build exactly the tables of store.py, and a database made at the baseline with review
-decisions is upgraded through 0002 (a CHECK that copies the table on SQLite) with every
-decision kept."""
+decisions is upgraded through 0002 (a CHECK that copies the table on SQLite) and 0003
+(indexes) with every decision kept."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def test_migrations_head_builds_exactly_the_store_tables(db_url):
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, SQLModel.metadata) == []
-    assert migrations.current(engine) == migrations.head() == "0002"
+    assert migrations.current(engine) == migrations.head() == "0003"
 
 
 def test_migrations_new_database_is_created_and_stamped(db_url):
@@ -100,7 +100,7 @@ def test_migrations_upgrade_keeps_every_decision(db_url):
     assert len(before) == 90 and migrations.current(engine) == "0001"
 
     upgraded = get_engine(db_url)  # what every lawcheck command does on start
-    assert migrations.current(upgraded) == "0002"
+    assert migrations.current(upgraded) == "0003"
     assert decisions(upgraded) == before
     with Session(upgraded) as session:
         assert count_rows(session) == laws_before
@@ -127,7 +127,7 @@ def test_migrations_database_from_before_migrations_is_stamped_then_upgraded(db_
     assert migrations.current(engine) is None
     before = decisions(engine)
     assert migrations.ensure_schema(engine) == "upgraded from 0001"
-    assert decisions(engine) == before and migrations.current(engine) == "0002"
+    assert decisions(engine) == before and migrations.current(engine) == "0003"
 
 
 def test_migrations_bad_decision_value_stops_the_upgrade_and_changes_nothing(db_url):
@@ -173,9 +173,9 @@ def test_migrations_cli_current_and_upgrade(db_url):
         assert result.returncode == 0, result.stderr
         return result.stdout
 
-    assert "revision 0001, head 0002 — behind: run `lawcheck db upgrade`" in lawcheck(
+    assert "revision 0001, head 0003 — behind: run `lawcheck db upgrade`" in lawcheck(
         "db", "current"
     )
-    assert "0001 → 0002" in lawcheck("db", "upgrade")
-    assert "revision 0002, head 0002 — up to date" in lawcheck("db", "current")
+    assert "0001 → 0003" in lawcheck("db", "upgrade")
+    assert "revision 0003, head 0003 — up to date" in lawcheck("db", "current")
     assert decisions(engine) == before
