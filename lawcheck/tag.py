@@ -146,7 +146,8 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
     predicates = {}
     for kind in ("regulate", "promote", "administer", "sanction", "protect", "industry", "civil",
                  "direct_support", "relief", "criminal_procedure", "deemed_burden", "procedural",
-                 "tasks", "relief_requested", "funding", "liability"):
+                 "tasks", "relief_requested", "funding", "liability", "instruments",
+                 "instrument_frames"):
         values = raw_predicates.get(kind)
         if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
             raise PatternFileError(f"{path}: '{kind}' must be a non-empty list of words")
@@ -844,6 +845,38 @@ def _main_part(morphs: list[Morph]) -> list[Morph]:
     return morphs
 
 
+def _topic_nouns(morphs: list[Morph]) -> list[str]:
+    """The nouns of the sentence's first topic or subject phrase ("…인증의 유효기간은" →
+    [인증, 유효, 기간]), in order; [] when the sentence has none."""
+    for i, morph in enumerate(morphs):
+        if not ((morph.tag == "JX" and morph.form in ("은", "는"))
+                or (morph.tag == "JKS" and morph.form in ("이", "가"))):
+            continue
+        j = i - 1
+        while j >= 0 and (morphs[j].tag in _NP_TAGS or morphs[j].form in _JOIN_FORMS):
+            j -= 1
+        return [m.form for m in morphs[j + 1 : i] if m.tag == "NNG"]
+    return []
+
+
+def _sets_instrument_terms(morphs: list[Morph], patterns: Patterns) -> bool:
+    """Whether the sentence is about a term of a regulatory instrument: its topic is the
+    criteria, requirements, validity or scope of a permit, certification, designation,
+    registration, licence or sanction ("…인증의 유효기간은 3년으로 한다", "…의 지정 기준은 다음
+    각 호와 같다", "행정처분의 기준은 별표 1과 같다")."""
+    nouns = _topic_nouns(morphs)
+    if len(nouns) < 2:
+        return False
+    frames = patterns.predicates["instrument_frames"]
+    if nouns[-1] in frames:
+        rest = nouns[:-1]
+    elif "".join(nouns[-2:]) in frames:
+        rest = nouns[:-2]
+    else:
+        return False
+    return bool(set(rest) & patterns.predicates["instruments"])
+
+
 def _deemed_word(morphs: list[Morph]) -> str:
     """The content word a deeming sentence deems ("침해로 본다" → 침해, "이행한 것으로 본다"
     → 이행), or ""."""
@@ -991,6 +1024,7 @@ def _features(
         "passive": bool(_PASSIVE_DUTY_RE.search(string)),
         "self_regulation": bool(_SELF_REGULATION_RE.search(text, morphs[0].start, morphs[-1].end)),
         "other_laws": bool(_OTHER_LAWS_RE.search(text, morphs[0].start, morphs[-1].end)),
+        "instrument_terms": _sets_instrument_terms(morphs, patterns),
         **_delegated_term(text, morphs, context or morphs, patterns),
         "heads": [h[0].form for h in heads],
     }
@@ -1103,7 +1137,11 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
             return Tag.PROMOTION, "TAG-PLAN-CONTENTS-SUPPORT"
         return Tag.NEUTRAL, "TAG-PLAN-CONTENTS"
     if f["funding"] and modality is Modality.NONE:
-        return Tag.PROMOTION, "TAG-IMPERSONAL-FUNDING"  # "…은 출연금으로 충당한다"
+        return Tag.PROMOTION, "TAG-IMPERSONAL-FUNDING"
+    if f["instrument_terms"] and modality in (Modality.NONE, Modality.DEFINITION):
+        # The criteria, validity or scope of a permit, certification or designation bind
+        # whoever seeks or holds it (행정규제기본법 시행령 제2조).
+        return Tag.REGULATION, "TAG-IMPERSONAL-INSTRUMENT-TERMS"  # "…은 출연금으로 충당한다"
     if f["burden"]:
         return Tag.REGULATION, "TAG-IMPERSONAL-BURDEN"
     if modality is Modality.PROHIBITION:

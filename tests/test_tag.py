@@ -160,6 +160,21 @@ def test_tag_cue_examples(kind, text, should):
     assert bool(_cue_matches(morphs_of(get_pipeline()(text)), PATTERNS)[kind]) is should
 
 
+INSTRUMENT_EXAMPLES = [
+    pytest.param(text, should, id=f"instrument-{'match' if should else 'nomatch'}-{i}")
+    for should, key in ((True, "must_match"), (False, "must_not_match"))
+    for i, text in enumerate(PATTERNS.predicate_examples["instrument_terms"][key])
+]
+
+
+@pytest.mark.parametrize(("text", "should"), INSTRUMENT_EXAMPLES)
+def test_tag_instrument_terms_examples(text, should):
+    from lawcheck.tag import _features
+
+    doc = get_pipeline()(text)
+    assert _features(text, morphs_of(doc), PATTERNS, [])["instrument_terms"] is should
+
+
 @pytest.mark.parametrize(
     ("text", "tag"),
     [
