@@ -130,19 +130,22 @@ def test_tag_predicate_lexicon_examples(kind, text):
     assert _features(text, morphs_of(doc), PATTERNS, [])["best"] == kind
 
 
-BURDEN_EXAMPLES = [
-    pytest.param(text, should, id=f"burden-{'match' if should else 'nomatch'}-{i}")
-    for should, key in ((True, "must_match"), (False, "must_not_match"))
-    for i, text in enumerate(PATTERNS.predicate_examples["burden"][key])
+# Sentence features with must/must-not examples in predicates.yaml: a burden on whoever acts,
+# and the terms of a regulatory instrument in an impersonal sentence.
+FEATURE_EXAMPLES = [
+    pytest.param(feature, text, should, id=f"{feature}-{'match' if should else 'nomatch'}-{i}")
+    for feature, key in (("burden", "burden"), ("instrument_terms", "instrument_terms"))
+    for should, kind in ((True, "must_match"), (False, "must_not_match"))
+    for i, text in enumerate(PATTERNS.predicate_examples[key][kind])
 ]
 
 
-@pytest.mark.parametrize(("text", "should"), BURDEN_EXAMPLES)
-def test_tag_burden_examples(text, should):
+@pytest.mark.parametrize(("feature", "text", "should"), FEATURE_EXAMPLES)
+def test_tag_feature_examples(feature, text, should):
     from lawcheck.tag import _features
 
     doc = get_pipeline()(text)
-    assert _features(text, morphs_of(doc), PATTERNS, [])["burden"] is should
+    assert _features(text, morphs_of(doc), PATTERNS, [])[feature] is should
 
 
 CUE_EXAMPLES = [
@@ -158,21 +161,6 @@ def test_tag_cue_examples(kind, text, should):
     from lawcheck.tag import _cue_matches
 
     assert bool(_cue_matches(morphs_of(get_pipeline()(text)), PATTERNS)[kind]) is should
-
-
-INSTRUMENT_EXAMPLES = [
-    pytest.param(text, should, id=f"instrument-{'match' if should else 'nomatch'}-{i}")
-    for should, key in ((True, "must_match"), (False, "must_not_match"))
-    for i, text in enumerate(PATTERNS.predicate_examples["instrument_terms"][key])
-]
-
-
-@pytest.mark.parametrize(("text", "should"), INSTRUMENT_EXAMPLES)
-def test_tag_instrument_terms_examples(text, should):
-    from lawcheck.tag import _features
-
-    doc = get_pipeline()(text)
-    assert _features(text, morphs_of(doc), PATTERNS, [])["instrument_terms"] is should
 
 
 @pytest.mark.parametrize(
