@@ -625,8 +625,23 @@ def _sentence_decision(
     party, party_type = _object_party(text, morphs, patterns)
     features["object"] = party
     features["object_type"] = party_type
+    features["benefit_applicant"] = _seeks_benefit(actor, actor_span, morphs, patterns)
     tag, rule = _decide(sentence.modality, kind, features)
     return _Decision(tag, rule, actor, kind, party, tuple(evidence))
+
+
+def _seeks_benefit(
+    actor: str, span: tuple[int, int] | None, morphs: list[Morph], patterns: Patterns
+) -> bool:
+    """Whether the actor is described as seeking support or relief ("비용 지원을 받으려는
+    사람", "규제특례의 유효기간을 연장받으려는 자", "전문인력양성기관으로 지정받으려는 자"):
+    what such an applicant must file is the procedure of a benefit, not a burden."""
+    if not span or not re.search(r"(려는|고자\s*하는)\s*(자|사람|기업|법인|기관)$", actor):
+        return False
+    nouns = {m.form for m in morphs if span[0] <= m.start < span[1] and m.tag == "NNG"}
+    return bool(
+        nouns & (patterns.predicates["direct_support"] | patterns.predicates["relief_requested"])
+    )
 
 
 _NOT_HEADS = {"위하", "따르", "관하", "대하", "의하", "통하", "인하", "비롯하", "불구하", "포함"}
@@ -1084,6 +1099,14 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
         ):
             # "협회는 다음 각 호의 업무를 수행한다": the task list of a body says what it is for.
             return Tag.PROMOTION, "TAG-BODY-SUPPORT-TASKS"
+        if (
+            modality is Modality.OBLIGATION
+            and f["benefit_applicant"]
+            and f["final_heads"] & {"신청", "제출"}
+        ):
+            # Applying for a subsidy, a designation as beneficiary or a sandbox extension is
+            # the procedure of a benefit (LABELING.md: ai_decree:제15조의2제2항).
+            return Tag.NEUTRAL, "TAG-PRIVATE-BENEFIT-APPLICATION"
         if modality is Modality.PERMISSION and f["self_regulation"]:
             return Tag.NEUTRAL, "TAG-PRIVATE-SELF-REGULATION"
         if modality is Modality.PERMISSION and f["other_laws_notwithstanding"]:
