@@ -502,17 +502,20 @@ def _object_party(text: str, morphs: list[Morph], patterns: Patterns) -> tuple[s
         if morph.tag != "JKB" or morph.form not in ("에게", "에"):
             continue
         if morph.form == "에" and not text[morph.end : morph.end + 4].startswith(
-            ("대하", " 대하")
+            ("대하", " 대하", "대해", " 대해")  # 에 대하여 / 에 대해서는
         ):
             continue
         j = i - 1
         while j >= 0 and (morphs[j].tag in _NP_TAGS or morphs[j].form in ("및", "ㆍ", "또는",
-                                                                            ",", "의")):
+                                                                            ",", "의", "그")):
             j -= 1
         if j == i - 1:
             continue
         phrase = text[morphs[j + 1].start : morphs[i - 1].end]
-        kind = actor_type(phrase, patterns)
+        # "A 및 그 임직원에 대해서는": each conjunct is typed, a private one wins.
+        kinds = {actor_type(part, patterns) for part in re.split(r"\s*(?:및|또는|,)\s*", phrase)}
+        kind = next((k for k in (ActorType.PRIVATE, ActorType.ANYONE, ActorType.STATE)
+                     if k in kinds), ActorType.NONE)
         if kind in (ActorType.PRIVATE, ActorType.ANYONE):
             return phrase, kind
         if kind is ActorType.STATE and not found[0]:
@@ -1161,6 +1164,14 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
         return Tag.NEUTRAL, "TAG-PLAN-CONTENTS"
     if f["funding"] and modality is Modality.NONE:
         return Tag.PROMOTION, "TAG-IMPERSONAL-FUNDING"
+    if (
+        modality is Modality.NONE
+        and "준용" in f["final_heads"]
+        and f["object_type"] in (ActorType.PRIVATE, ActorType.ANYONE)
+    ):
+        # "개인사업자신용평가회사 및 그 임직원에 대해서는 제1항 및 제2항을 준용한다": the
+        # provisions applied to a private class bind it.
+        return Tag.REGULATION, "TAG-APPLIED-TO-PRIVATE"
     if f["instrument_terms"] and modality in (Modality.NONE, Modality.DEFINITION):
         # The criteria, validity or scope of a permit, certification or designation bind
         # whoever seeks or holds it (행정규제기본법 시행령 제2조).

@@ -273,6 +273,10 @@ def test_tag_cue_examples(kind, text, should):
             "① 데이터거래사로 등록하려는 사람은 등록 신청서에 서류를 첨부하여 장관에게 제출해야 한다.",
             Tag.REGULATION,
         ),
+        # Provisions applied (준용) to a private class bind it; applied to a procedure they
+        # do not.
+        ("③ 개인사업자신용평가회사 및 그 임직원에 대해서는 제1항 및 제2항을 준용한다.", Tag.REGULATION),
+        ("② 재결신청에 대해서는 다른 법률 제80조제2항을 준용한다.", Tag.NEUTRAL),
         # Having a designated support centre perform tasks is not a power over it.
         (
             "① 장관은 규제 개선 등을 지원하기 위하여 기준을 갖춘 법인을 규제지원센터로 지정하여 다음 각 호의 "
