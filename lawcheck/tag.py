@@ -146,7 +146,8 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
     predicates = {}
     for kind in ("regulate", "promote", "administer", "sanction", "protect", "industry", "civil",
                  "direct_support", "relief", "criminal_procedure", "deemed_burden", "procedural",
-                 "tasks", "relief_requested", "funding", "liability"):
+                 "tasks", "relief_requested", "funding", "liability", "instruments",
+                 "instrument_frames"):
         values = raw_predicates.get(kind)
         if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
             raise PatternFileError(f"{path}: '{kind}' must be a non-empty list of words")
@@ -502,17 +503,20 @@ def _object_party(text: str, morphs: list[Morph], patterns: Patterns) -> tuple[s
         if morph.tag != "JKB" or morph.form not in ("에게", "에"):
             continue
         if morph.form == "에" and not text[morph.end : morph.end + 4].startswith(
-            ("대하", " 대하")
+            ("대하", " 대하", "대해", " 대해")  # 에 대하여 / 에 대해서는
         ):
             continue
         j = i - 1
         while j >= 0 and (morphs[j].tag in _NP_TAGS or morphs[j].form in ("및", "ㆍ", "또는",
-                                                                            ",", "의")):
+                                                                            ",", "의", "그")):
             j -= 1
         if j == i - 1:
             continue
         phrase = text[morphs[j + 1].start : morphs[i - 1].end]
-        kind = actor_type(phrase, patterns)
+        # "A 및 그 임직원에 대해서는": each conjunct is typed, a private one wins.
+        kinds = {actor_type(part, patterns) for part in re.split(r"\s*(?:및|또는|,)\s*", phrase)}
+        kind = next((k for k in (ActorType.PRIVATE, ActorType.ANYONE, ActorType.STATE)
+                     if k in kinds), ActorType.NONE)
         if kind in (ActorType.PRIVATE, ActorType.ANYONE):
             return phrase, kind
         if kind is ActorType.STATE and not found[0]:
@@ -625,8 +629,23 @@ def _sentence_decision(
     party, party_type = _object_party(text, morphs, patterns)
     features["object"] = party
     features["object_type"] = party_type
+    features["benefit_applicant"] = _seeks_benefit(actor, actor_span, morphs, patterns)
     tag, rule = _decide(sentence.modality, kind, features)
     return _Decision(tag, rule, actor, kind, party, tuple(evidence))
+
+
+def _seeks_benefit(
+    actor: str, span: tuple[int, int] | None, morphs: list[Morph], patterns: Patterns
+) -> bool:
+    """Whether the actor is described as seeking support or relief ("비용 지원을 받으려는
+    사람", "규제특례의 유효기간을 연장받으려는 자", "전문인력양성기관으로 지정받으려는 자"):
+    what such an applicant must file is the procedure of a benefit, not a burden."""
+    if not span or not re.search(r"(려는|고자\s*하는)\s*(자|사람|기업|법인|기관)$", actor):
+        return False
+    nouns = {m.form for m in morphs if span[0] <= m.start < span[1] and m.tag == "NNG"}
+    return bool(
+        nouns & (patterns.predicates["direct_support"] | patterns.predicates["relief_requested"])
+    )
 
 
 _NOT_HEADS = {"위하", "따르", "관하", "대하", "의하", "통하", "인하", "비롯하", "불구하", "포함"}
@@ -845,6 +864,38 @@ def _main_part(morphs: list[Morph]) -> list[Morph]:
     return morphs
 
 
+def _topic_nouns(morphs: list[Morph]) -> list[str]:
+    """The nouns of the sentence's first topic or subject phrase ("…인증의 유효기간은" →
+    [인증, 유효, 기간]), in order; [] when the sentence has none."""
+    for i, morph in enumerate(morphs):
+        if not ((morph.tag == "JX" and morph.form in ("은", "는"))
+                or (morph.tag == "JKS" and morph.form in ("이", "가"))):
+            continue
+        j = i - 1
+        while j >= 0 and (morphs[j].tag in _NP_TAGS or morphs[j].form in _JOIN_FORMS):
+            j -= 1
+        return [m.form for m in morphs[j + 1 : i] if m.tag == "NNG"]
+    return []
+
+
+def _sets_instrument_terms(morphs: list[Morph], patterns: Patterns) -> bool:
+    """Whether the sentence is about a term of a regulatory instrument: its topic is the
+    criteria, requirements, validity or scope of a permit, certification, designation,
+    registration, licence or sanction ("…인증의 유효기간은 3년으로 한다", "…의 지정 기준은 다음
+    각 호와 같다", "행정처분의 기준은 별표 1과 같다")."""
+    nouns = _topic_nouns(morphs)
+    if len(nouns) < 2:
+        return False
+    frames = patterns.predicates["instrument_frames"]
+    if nouns[-1] in frames:
+        rest = nouns[:-1]
+    elif "".join(nouns[-2:]) in frames:
+        rest = nouns[:-2]
+    else:
+        return False
+    return bool(set(rest) & patterns.predicates["instruments"])
+
+
 def _deemed_word(morphs: list[Morph]) -> str:
     """The content word a deeming sentence deems ("침해로 본다" → 침해, "이행한 것으로 본다"
     → 이행), or ""."""
@@ -992,6 +1043,7 @@ def _features(
         "passive": bool(_PASSIVE_DUTY_RE.search(string)),
         "self_regulation": bool(_SELF_REGULATION_RE.search(text, morphs[0].start, morphs[-1].end)),
         "other_laws": bool(_OTHER_LAWS_RE.search(text, morphs[0].start, morphs[-1].end)),
+        "instrument_terms": _sets_instrument_terms(morphs, patterns),
         **_delegated_term(text, morphs, context or morphs, patterns),
         "heads": [h[0].form for h in heads],
     }
@@ -1051,6 +1103,14 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
         ):
             # "협회는 다음 각 호의 업무를 수행한다": the task list of a body says what it is for.
             return Tag.PROMOTION, "TAG-BODY-SUPPORT-TASKS"
+        if (
+            modality is Modality.OBLIGATION
+            and f["benefit_applicant"]
+            and f["final_heads"] & {"신청", "제출"}
+        ):
+            # Applying for a subsidy, a designation as beneficiary or a sandbox extension is
+            # the procedure of a benefit (LABELING.md: ai_decree:제15조의2제2항).
+            return Tag.NEUTRAL, "TAG-PRIVATE-BENEFIT-APPLICATION"
         if modality is Modality.PERMISSION and f["self_regulation"]:
             return Tag.NEUTRAL, "TAG-PRIVATE-SELF-REGULATION"
         if modality is Modality.PERMISSION and f["other_laws_notwithstanding"]:
@@ -1104,7 +1164,19 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
             return Tag.PROMOTION, "TAG-PLAN-CONTENTS-SUPPORT"
         return Tag.NEUTRAL, "TAG-PLAN-CONTENTS"
     if f["funding"] and modality is Modality.NONE:
-        return Tag.PROMOTION, "TAG-IMPERSONAL-FUNDING"  # "…은 출연금으로 충당한다"
+        return Tag.PROMOTION, "TAG-IMPERSONAL-FUNDING"
+    if (
+        modality is Modality.NONE
+        and "준용" in f["final_heads"]
+        and f["object_type"] in (ActorType.PRIVATE, ActorType.ANYONE)
+    ):
+        # "개인사업자신용평가회사 및 그 임직원에 대해서는 제1항 및 제2항을 준용한다": the
+        # provisions applied to a private class bind it.
+        return Tag.REGULATION, "TAG-APPLIED-TO-PRIVATE"
+    if f["instrument_terms"] and modality in (Modality.NONE, Modality.DEFINITION):
+        # The criteria, validity or scope of a permit, certification or designation bind
+        # whoever seeks or holds it (행정규제기본법 시행령 제2조).
+        return Tag.REGULATION, "TAG-IMPERSONAL-INSTRUMENT-TERMS"  # "…은 출연금으로 충당한다"
     if f["burden"]:
         return Tag.REGULATION, "TAG-IMPERSONAL-BURDEN"
     if modality is Modality.PROHIBITION:

@@ -130,19 +130,22 @@ def test_tag_predicate_lexicon_examples(kind, text):
     assert _features(text, morphs_of(doc), PATTERNS, [])["best"] == kind
 
 
-BURDEN_EXAMPLES = [
-    pytest.param(text, should, id=f"burden-{'match' if should else 'nomatch'}-{i}")
-    for should, key in ((True, "must_match"), (False, "must_not_match"))
-    for i, text in enumerate(PATTERNS.predicate_examples["burden"][key])
+# Sentence features with must/must-not examples in predicates.yaml: a burden on whoever acts,
+# and the terms of a regulatory instrument in an impersonal sentence.
+FEATURE_EXAMPLES = [
+    pytest.param(feature, text, should, id=f"{feature}-{'match' if should else 'nomatch'}-{i}")
+    for feature, key in (("burden", "burden"), ("instrument_terms", "instrument_terms"))
+    for should, kind in ((True, "must_match"), (False, "must_not_match"))
+    for i, text in enumerate(PATTERNS.predicate_examples[key][kind])
 ]
 
 
-@pytest.mark.parametrize(("text", "should"), BURDEN_EXAMPLES)
-def test_tag_burden_examples(text, should):
+@pytest.mark.parametrize(("feature", "text", "should"), FEATURE_EXAMPLES)
+def test_tag_feature_examples(feature, text, should):
     from lawcheck.tag import _features
 
     doc = get_pipeline()(text)
-    assert _features(text, morphs_of(doc), PATTERNS, [])["burden"] is should
+    assert _features(text, morphs_of(doc), PATTERNS, [])[feature] is should
 
 
 CUE_EXAMPLES = [
@@ -241,6 +244,39 @@ def test_tag_cue_examples(kind, text, should):
             "규제합리화위원회(이하 \"위원회\"라 한다)에 등록하여야 한다.",
             Tag.NEUTRAL,
         ),
+        # The validity or criteria of a certification or designation bind its holders; the
+        # scope of a survey does not.
+        ("⑤ 제1항에 따른 정보보호 관리체계 인증의 유효기간은 3년으로 한다.", Tag.REGULATION),
+        ("① 법 제27조제1항에 따른 실태조사의 범위는 다음 각 호와 같다.", Tag.NEUTRAL),
+        # Clawing back paid grants and accepting a notification are powers over the
+        # grantee or the notifier.
+        (
+            "③ 중앙행정기관의 장은 제재처분과 별도로 이미 지급한 정부 연구개발비 중 제재사유와 관련된 "
+            "연구개발비를 환수할 수 있다.",
+            Tag.REGULATION,
+        ),
+        (
+            "⑤ 위원회는 변경신고를 받은 경우 그 내용을 검토하여 이 법에 적합하면 신고를 수리하여야 한다.",
+            Tag.REGULATION,
+        ),
+        # Applying for support or for a sandbox extension is the procedure of a benefit; applying
+        # for a registration is a burden.
+        (
+            "② 비용 지원을 받으려는 사람은 중앙행정기관의 장에게 신청해야 한다.",
+            Tag.NEUTRAL,
+        ),
+        (
+            "② 규제특례의 유효기간을 연장받으려는 자는 유효기간 만료 2개월 전에 장관에게 신청하여야 한다.",
+            Tag.NEUTRAL,
+        ),
+        (
+            "① 데이터거래사로 등록하려는 사람은 등록 신청서에 서류를 첨부하여 장관에게 제출해야 한다.",
+            Tag.REGULATION,
+        ),
+        # Provisions applied (준용) to a private class bind it; applied to a procedure they
+        # do not.
+        ("③ 개인사업자신용평가회사 및 그 임직원에 대해서는 제1항 및 제2항을 준용한다.", Tag.REGULATION),
+        ("② 재결신청에 대해서는 다른 법률 제80조제2항을 준용한다.", Tag.NEUTRAL),
         # Having a designated support centre perform tasks is not a power over it.
         (
             "① 장관은 규제 개선 등을 지원하기 위하여 기준을 갖춘 법인을 규제지원센터로 지정하여 다음 각 호의 "
