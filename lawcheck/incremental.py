@@ -49,6 +49,14 @@ from lawcheck.store import (
     list_versions,
 )
 
+# Lists of values are bound as one JSON parameter, "IN (SELECT value FROM json_each(?))": the
+# SQL text stays fixed whatever the values and however many there are.
+_DELETE_LAWS = (
+    "DELETE FROM laws WHERE law_id IN (SELECT value FROM json_each(?))",
+    "DELETE FROM population WHERE law_id IN (SELECT value FROM json_each(?))",
+    "DELETE FROM postings WHERE law_id IN (SELECT value FROM json_each(?))",
+)
+
 log = logging.getLogger(__name__)
 
 # Kinds whose candidate pairs the index bounds (the others read only their own law, its
@@ -193,13 +201,12 @@ class StoredTerms:
     def __call__(self, hashes: list[str]) -> dict[str, list[Term]]:
         out: dict[str, list[Term]] = {}
         with sqlite3.connect(self.path) as db:
-            for i in range(0, len(hashes), 500):
-                chunk = hashes[i : i + 500]
-                marks = ",".join("?" * len(chunk))
-                for digest, terms in db.execute(
-                    f"SELECT content_hash, terms FROM terms WHERE content_hash IN ({marks})", chunk
-                ):
-                    out[digest] = [Term(*t) for t in json.loads(terms)]
+            for digest, terms in db.execute(
+                "SELECT content_hash, terms FROM terms "
+                "WHERE content_hash IN (SELECT value FROM json_each(?))",
+                (json.dumps(hashes),),
+            ):
+                out[digest] = [Term(*t) for t in json.loads(terms)]
         db.close()
         return out
 
@@ -395,13 +402,15 @@ def _frequencies(
     current ones (what a full check would count now)."""
     df = Counter(dict(db.execute("SELECT term, n FROM df")))
     stale = sorted(changed | removed)
-    marks = ",".join("?" * len(stale))
+    listed = (json.dumps(stale),)
     for term, count in db.execute(
-        f"SELECT term, n FROM population WHERE law_id IN ({marks})", stale
+        "SELECT term, n FROM population WHERE law_id IN (SELECT value FROM json_each(?))", listed
     ):
         df[term] -= count
     (old,) = db.execute(
-        f"SELECT COALESCE(SUM(population), 0) FROM laws WHERE law_id IN ({marks})", stale
+        "SELECT COALESCE(SUM(population), 0) FROM laws "
+        "WHERE law_id IN (SELECT value FROM json_each(?))",
+        listed,
     ).fetchone()
     population = [c for c in own.term_population if c.law_id in changed]
     own.prepare_terms(population)
@@ -434,14 +443,13 @@ def _term_neighbours(
     ]
     wanted = sorted({t for _, terms in mine for t in terms})
     postings: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    for i in range(0, len(wanted), 500):
-        chunk = wanted[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        for term, law, ref, bucket in db.execute(
-            f"SELECT term, law_id, ref, bucket FROM postings WHERE term IN ({marks})", chunk
-        ):
-            if law not in scope:
-                postings[(bucket, term)].append((law, ref))
+    for term, law, ref, bucket in db.execute(
+        "SELECT term, law_id, ref, bucket FROM postings "
+        "WHERE term IN (SELECT value FROM json_each(?))",
+        (json.dumps(wanted),),
+    ):
+        if law not in scope:
+            postings[(bucket, term)].append((law, ref))
 
     def idf(term: str) -> float:
         return math.log((max(n, MIN_CORPUS_SIZE) + 1) / (df.get(term, 0) + 1))
@@ -475,15 +483,17 @@ def update_index(plan_: Plan, corpus: Corpus, rules: list[Rule]) -> None:
     limit = 2 * _max_df(rules)
     population = [c for c in corpus.term_population if c.law_id in plan_.changed]
     with sqlite3.connect(plan_.path) as db:
-        marks = ",".join("?" * len(stale))
+        listed = (json.dumps(stale),)
         affected = {
             term
             for (term,) in db.execute(
-                f"SELECT DISTINCT term FROM population WHERE law_id IN ({marks})", stale
+                "SELECT DISTINCT term FROM population "
+                "WHERE law_id IN (SELECT value FROM json_each(?))",
+                listed,
             )
         }
-        for table in ("laws", "population", "postings"):
-            db.execute(f"DELETE FROM {table} WHERE law_id IN ({marks})", stale)
+        for statement in _DELETE_LAWS:
+            db.execute(statement, listed)
         sizes = Counter(c.law_id for c in population)
         db.executemany(
             "INSERT INTO laws VALUES (?, ?, ?, ?)",

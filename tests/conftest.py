@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from pathlib import Path
 
@@ -11,6 +12,15 @@ import pytest
 from lawcheck.testing import SHARED_MISSING_REASON, shared_dir
 
 PG_URL = os.environ.get("LAWCHECK_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """Streamlit's AppTest leaves its generated script as sys.modules["__main__"]; lawcheck's
+    process pools spawn their workers, which re-import __main__, and would run that script."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="session")
