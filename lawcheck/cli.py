@@ -523,33 +523,11 @@ def tag_cmd(
     results = tag_texts([item["text"] for item in items])
     lines = []
     for item, result in zip(items, results, strict=True):
-        lines.append(
-            json.dumps(
-                {
-                    "id": item["id"],
-                    "label": result.tag.value,
-                    "modality": result.modality.value,
-                    "proviso_modality": result.proviso_modality.value
-                    if result.proviso_modality
-                    else None,
-                    "duty_bearer": result.duty_bearer,
-                    "actor_type": result.actor_type.value,
-                    "regulated_party": result.regulated_party,
-                    "rule": result.rule,
-                    "evidence": [
-                        {
-                            "start": e.start,
-                            "end": e.end,
-                            "label": e.label,
-                            "pattern": e.pattern,
-                            "text": item["text"][e.start : e.end],
-                        }
-                        for e in result.evidence
-                    ],
-                },
-                ensure_ascii=False,
-            )
-        )
+        record = result.as_record()
+        for evidence in record["evidence"]:
+            evidence["text"] = item["text"][evidence["start"] : evidence["end"]]
+        line = {"id": item["id"], "label": record.pop("tag"), **record}
+        lines.append(json.dumps(line, ensure_ascii=False))
     if out is not None:
         out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     else:

@@ -389,35 +389,7 @@ def tag_rows(items: list[tuple[str, str]], kiwi_workers: int | None = None) -> l
     nlp = get_pipeline(kiwi_workers)
     rows = []
     for (digest, _), morph in zip(items, morphologies([t for _, t in items], nlp), strict=True):
-        result = tag_doc(morph)
-        rows.append(
-            {
-                "content_hash": digest,
-                "tag": result.tag.value,
-                "modality": result.modality.value,
-                "proviso_modality": result.proviso_modality.value
-                if result.proviso_modality
-                else None,
-                "duty_bearer": result.duty_bearer,
-                "actor_type": result.actor_type.value,
-                "regulated_party": result.regulated_party,
-                "rule": result.rule,
-                "evidence": [
-                    {"start": e.start, "end": e.end, "label": e.label, "pattern": e.pattern}
-                    for e in result.evidence
-                ],
-                "sentences": [
-                    {
-                        "start": s.start,
-                        "end": s.end,
-                        "modality": s.modality.value,
-                        "pattern": s.pattern,
-                        "proviso": s.proviso,
-                    }
-                    for s in result.sentences
-                ],
-            }
-        )
+        rows.append({"content_hash": digest, **tag_doc(morph).as_record()})
     return rows
 
 

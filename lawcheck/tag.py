@@ -233,6 +233,32 @@ class ClauseTag:
     rule: str  # id of the tag decision that fired
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
+    def as_record(self) -> dict:
+        """The tag as plain JSON values (what the tag cache stores and `lawcheck tag` prints)."""
+        return {
+            "tag": self.tag.value,
+            "modality": self.modality.value,
+            "proviso_modality": self.proviso_modality.value if self.proviso_modality else None,
+            "duty_bearer": self.duty_bearer,
+            "actor_type": self.actor_type.value,
+            "regulated_party": self.regulated_party,
+            "rule": self.rule,
+            "evidence": [
+                {"start": e.start, "end": e.end, "label": e.label, "pattern": e.pattern}
+                for e in self.evidence
+            ],
+            "sentences": [
+                {
+                    "start": s.start,
+                    "end": s.end,
+                    "modality": s.modality.value,
+                    "pattern": s.pattern,
+                    "proviso": s.proviso,
+                }
+                for s in self.sentences
+            ],
+        }
+
 
 _NOTE_RE = re.compile(r"\s*(<[^<>]*>|\[[^\[\]]*\])\s*$")
 
