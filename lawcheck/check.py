@@ -328,7 +328,11 @@ class CBlock:
     deleted: bool
     effective_date: str | None
     notes: list
-    text: str
+    # Of the block's text only what the rules read is kept (its clauses hold the rest; the
+    # whole would cost ~0.2 GB at national scale): a 부칙's text, for its 시행일 provisions,
+    # and the last 200 characters of every block, where a [본조신설 …] note stands.
+    addendum_text: str | None
+    tail: str
     division: list
 
 
@@ -479,7 +483,19 @@ class Corpus:
                         BlockRow.division,
                     ).where(BlockRow.version_id.in_(chunk))
                 ):
-                    self.blocks[row[0]] = CBlock(*row[1:])
+                    block_id, vid, ref, kind, title, deleted, effective, notes, text, division = row
+                    self.blocks[block_id] = CBlock(
+                        vid,
+                        ref,
+                        kind,
+                        title,
+                        deleted,
+                        effective,
+                        notes,
+                        text if kind == "부칙" else None,
+                        text[-200:],
+                        division,
+                    )
                 for row in session.exec(
                     select(
                         ClauseTagRow.clause_id,
@@ -878,8 +894,8 @@ class Corpus:
             m = re.search(r"(\d{4})\.\s*(\d{1,2})\.\s*(\d{1,2})", block.ref)
             info = self.laws.get(block.version_id)
             key = _iso(*m.groups()) if m else None
-            if key and info is not None:
-                out[info.law_id][key] = block.text
+            if key and info is not None and block.addendum_text is not None:
+                out[info.law_id][key] = block.addendum_text
         return out
 
     def clause_date(self, clause: CClause) -> tuple[str | None, str]:
@@ -936,7 +952,7 @@ class Corpus:
             if found:
                 break
         block = self.block_of(clause)
-        for note in [*block.notes, *re.findall(r"\[[^\[\]]+\]", block.text[-200:])]:
+        for note in [*block.notes, *re.findall(r"\[[^\[\]]+\]", block.tail)]:
             m = re.search(r"(본조신설|전문개정)\s+(\d{4})\.\s*(\d{1,2})\.\s*(\d{1,2})", note)
             if m:
                 iso = _iso(*m.groups()[1:])
