@@ -804,13 +804,14 @@ class Corpus:
             for bucket, clauses in group.items():
                 self.buckets[bucket].update(c.id for c in clauses)
 
-    def computed_terms(self) -> dict[str, list[Term]]:
-        """The terms computed so far for this corpus's clauses, by content hash."""
-        return {
-            c.content_hash: _TERM_CACHE[c.content_hash]
-            for c in self.clauses
-            if c.content_hash in _TERM_CACHE
-        }
+    def computed_terms(self) -> Iterator[tuple[str, list[Term]]]:
+        """(content hash, terms) of each distinct clause text whose terms are computed so far
+        (yielded: a national corpus has a million of them)."""
+        seen: set[str] = set()
+        for c in self.clauses:
+            if c.content_hash in _TERM_CACHE and c.content_hash not in seen:
+                seen.add(c.content_hash)
+                yield c.content_hash, _TERM_CACHE[c.content_hash]
 
     def context_terms(self, clause: CClause) -> frozenset[str]:
         """The clause's terms with those of its lead-ins and article heading (its subject)."""

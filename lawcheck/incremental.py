@@ -31,7 +31,7 @@ import json
 import logging
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,7 +138,6 @@ def write_index(engine: Engine, corpus: Corpus, rules: list[Rule]) -> Path | Non
         for clause in corpus.term_population:
             sizes[clause.law_id] += 1
             population[clause.law_id].update({t.term for t in corpus.terms(clause)})
-    postings = _postings(corpus, set(corpus.law), df, limit)
     with sqlite3.connect(tmp) as db:
         db.executescript(_SCHEMA)
         db.executemany(
@@ -157,8 +156,9 @@ def write_index(engine: Engine, corpus: Corpus, rules: list[Rule]) -> Path | Non
         db.executemany("INSERT INTO df VALUES (?, ?)", df.items())
         db.executemany(
             "INSERT INTO population VALUES (?, ?, ?)",
-            [(law, t, c) for law, counts in population.items() for t, c in counts.items()],
+            ((law, t, c) for law, counts in population.items() for t, c in counts.items()),
         )
+        postings = _postings(corpus, set(corpus.law), df, limit)
         db.executemany("INSERT INTO postings VALUES (?, ?, ?, ?)", postings)
         _store_terms(db, corpus)
     db.close()
@@ -168,27 +168,28 @@ def write_index(engine: Engine, corpus: Corpus, rules: list[Rule]) -> Path | Non
 
 def _postings(
     corpus: Corpus, laws: set[str], df: Counter, limit: int
-) -> list[tuple[str, str, str, str]]:
+) -> Iterator[tuple[str, str, str, str]]:
     """(term, law, ref, bucket) of every bucketed clause of `laws`: its rare terms (words and
-    concepts), the only terms a rule pairs clauses of one bucket by."""
-    return [
+    concepts), the only terms a rule pairs clauses of one bucket by. Rows are yielded, not
+    listed: at national scale they are millions, written straight into the index."""
+    return (
         (term, clause.law_id, clause.ref, bucket)
         for bucket, ids in corpus.buckets.items()
         for clause in (corpus.by_id[i] for i in ids)
         if clause.law_id in laws
         for term in corpus.context_terms(clause)
         if df.get(term, 0) <= limit
-    ]
+    )
 
 
 def _store_terms(db: sqlite3.Connection, corpus: Corpus) -> None:
     """Keep the Kiwi terms computed for the corpus's clauses, so a later check needs none."""
     db.executemany(
         "INSERT OR REPLACE INTO terms VALUES (?, ?)",
-        [
+        (
             (digest, json.dumps([[t.term, t.start, t.end] for t in terms], ensure_ascii=False))
-            for digest, terms in corpus.computed_terms().items()
-        ],
+            for digest, terms in corpus.computed_terms()
+        ),
     )
 
 
