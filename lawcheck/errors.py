@@ -16,6 +16,18 @@ class LawcheckError(Exception):
         super().__init__(f"[{self.code}] {message}")
         self.message = message
 
+    def __reduce__(self):
+        # Sent back from a pool worker, the error is rebuilt as it is: the default would call
+        # __init__ again with the formatted message and wrap it a second time.
+        return _rebuild, (type(self), self.args, self.__dict__)
+
+
+def _rebuild(cls: type[LawcheckError], args: tuple, state: dict) -> LawcheckError:
+    error = cls.__new__(cls, *args)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 # --- references -----------------------------------------------------------------------------
 

@@ -98,8 +98,9 @@ _REF_RE = re.compile(
     (?:(?P<annex_kind>별표|서식)(?P<annex>\d+)(?:의(?P<annex_branch>\d+))?)?
     (?:제(?P<article>\d+)조(?:의(?P<article_branch>\d+))?)?
     (?:제(?P<paragraph>\d+)항)?
-    (?:제(?P<item>\d+)호(?:의(?P<item_branch>\d+)(?:/(?=\d))?)?)?
+    (?:제(?P<item>\d+)호(?:의(?P<item_branch>\d+))?)?
     (?:(?P<subitem>[가-힣](?:의\d+)?)목)?
+    (?:/(?=\d))?
     (?P<details>(?:\(?[0-9가-힣]+\))*)
     (?:\ (?P<part>본문|단서|전단|후단|각\ 호\ 외의\ 부분))?
     $""",

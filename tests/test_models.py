@@ -22,6 +22,7 @@ from lawcheck.models import ClauseRef, LawLevel
         "제2조제1호가목1)가)",
         "제2조제1호의21)",
         "제2조제1호의2/10)",
+        "제57조제1항제1호의2다목/10)",  # national corpus: the "/" also follows a 목
         "제35조제1항 후단",
         "제3조제1항 단서",
         "제5조 각 호 외의 부분",
@@ -40,6 +41,17 @@ def test_models_ref_rejects_garbage(text):
     with pytest.raises(RefSyntaxError) as info:
         ClauseRef.parse(text)
     assert "clause reference" in str(info.value)
+
+
+def test_models_ref_error_crosses_a_process_pool_unchanged():
+    """Pool workers send errors back pickled; the message must not be wrapped twice."""
+    import pickle
+
+    with pytest.raises(RefSyntaxError) as info:
+        ClauseRef.parse("제조")
+    again = pickle.loads(pickle.dumps(info.value))
+    assert (type(again), str(again), again.text) == (RefSyntaxError, str(info.value), "제조")
+    assert str(again).count("[R001]") == 1
 
 
 def test_models_ref_tolerates_spaces():
@@ -61,8 +73,11 @@ def test_models_ref_contains():
     item=st.none() | st.integers(1, 99),
     item_branch=st.integers(0, 9),
     subitem=st.none() | st.sampled_from(list("가나다라마바사아자차카타파하")),
+    details=st.lists(st.sampled_from(["1)", "10)", "가)", "(1)", "(12)"]), max_size=2),
 )
-def test_models_ref_round_trip_generated(article, branch, paragraph, item, item_branch, subitem):
+def test_models_ref_round_trip_generated(
+    article, branch, paragraph, item, item_branch, subitem, details
+):
     ref = ClauseRef(
         article=article,
         article_branch=branch,
@@ -70,6 +85,7 @@ def test_models_ref_round_trip_generated(article, branch, paragraph, item, item_
         item=item,
         item_branch=item_branch if item else 0,
         subitem=subitem if item else None,
+        details=tuple(details) if item else (),
     )
     assert ClauseRef.parse(str(ref)) == ref
 
