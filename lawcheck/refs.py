@@ -118,7 +118,10 @@ class LawEntry:
     refs: frozenset[str]  # canonical strings of every clause (without parts)
     deleted: frozenset[str]  # article refs whose block is a 삭제 stub
     titles: Mapping[str, str]  # article ref -> 조문제목
-    children: Mapping[str, tuple[ClauseRef, ...]]  # parent ref ('' = main text) -> children
+    # parent ref ('' = main text) -> its children's refs, in order. Strings (the objects of
+    # `refs`), parsed where a rule needs their parts: as ClauseRef objects they held 1 GB of a
+    # national index in each link worker (issue 7).
+    children: Mapping[str, tuple[str, ...]]
     addenda: tuple[str, ...]  # 부칙 ids in document order ("제21311호,2026.1.20")
     has_annexes: bool  # False for sources without 별표 text (legalize-kr Markdown)
     source_sha256: str = ""
@@ -135,7 +138,8 @@ class LawEntry:
         refs: set[str] = set()
         deleted: set[str] = set()
         titles: dict[str, str] = {}
-        children: dict[str, list[ClauseRef]] = {}
+        children: dict[str, list[str]] = {}
+        one: dict[str, str] = {}  # one string object per ref, shared by refs and children
         addenda: list[str] = []
         has_annexes = False
         for block in law.blocks:
@@ -145,7 +149,7 @@ class LawEntry:
             elif block.kind is BlockKind.ANNEX:
                 has_annexes = True
             elif block.ref.article is not None:
-                children.setdefault("", []).append(block.ref)
+                children.setdefault("", []).append(one.setdefault(key, key))
                 if block.deleted:
                     deleted.add(key)
                 if block.title:
@@ -153,9 +157,11 @@ class LawEntry:
             for clause in block.clauses:
                 if clause.kind in (UnitKind.UNPARSED, UnitKind.NOTE):
                     continue
-                refs.add(str(clause.ref))
+                ref = str(clause.ref)
+                refs.add(one.setdefault(ref, ref))
                 if clause.parent is not None:
-                    children.setdefault(str(clause.parent), []).append(clause.ref)
+                    parent = str(clause.parent)
+                    children.setdefault(one.setdefault(parent, parent), []).append(one[ref])
         abbrevs = tuple(dict.fromkeys(a for a in (law.meta.abbreviation, *abbreviations) if a))
         return cls(
             law_id=law.meta.law_id,
@@ -1128,7 +1134,7 @@ class _Resolver:
         if each is not None:
             level = "item" if each == "호" else "subitem"
             kids = entry.children.get(str(base), ())
-            if not any(getattr(kid, level) is not None for kid in kids):
+            if not any(getattr(ClauseRef.parse(kid), level) is not None for kid in kids):
                 return PARAGRAPH_MISSING
         return None
 
@@ -1187,7 +1193,7 @@ class _Resolver:
         parent_key = "" if level == 1 else str(parent)
         inside = [
             kid
-            for kid in entry.children.get(parent_key, ())
+            for kid in map(ClauseRef.parse, entry.children.get(parent_key, ()))
             if kid.addendum is None
             and _path(kid)[level] is not None
             and lo <= _key(_path(kid)[level]) <= hi
