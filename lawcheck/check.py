@@ -338,18 +338,25 @@ class CBlock:
 
 @dataclass(slots=True)
 class CRef:
-    clause_id: int
+    clause: CClause  # the citing clause; the cited text is a span of it (not a copy: memory)
     law_id: str
     from_ref: str
     start: int
     end: int
-    text: str
     kind: str
     target_law_id: str | None
     target_law_name: str | None
     target_ref: str | None
     status: str
     reason: str | None
+
+    @property
+    def clause_id(self) -> int:
+        return self.clause.id
+
+    @property
+    def text(self) -> str:
+        return self.clause.text[self.start : self.end]
 
 
 @dataclass(slots=True)
@@ -408,8 +415,15 @@ class Corpus:
             if versions is None:
                 rows = list_versions(session, latest_only=True)
             else:
-                wanted = set(versions)
-                rows = [v for v in session.exec(select(LawVersion)) if v.id in wanted]
+                wanted = sorted(set(versions))
+                # Only the versions asked for: an incremental check reads ~150 of 5,674 laws.
+                rows = [
+                    v
+                    for i in range(0, len(wanted), 500)
+                    for v in session.exec(
+                        select(LawVersion).where(LawVersion.id.in_(wanted[i : i + 500]))
+                    )
+                ]
             self.laws: dict[int, LawInfo] = {
                 v.id: LawInfo(
                     v.id,
@@ -428,12 +442,11 @@ class Corpus:
             }
             self.law: dict[str, LawInfo] = {info.law_id: info for info in self.laws.values()}
             vids = sorted(self.laws)
-            self.clauses: list[CClause] = []
             self.blocks: dict[int, CBlock] = {}
             self.refs: list[CRef] = []
             self.definitions: list[CDef] = []
             self.sanctions: list[CSanction] = []
-            tags: dict[int, tuple] = {}
+            self.by_id: dict[int, CClause] = {}
             # One object per distinct short string (law ids, refs, kinds, statuses): a
             # national corpus repeats them millions of times (issue 7, memory).
             pool: dict = {}
@@ -455,19 +468,17 @@ class Corpus:
                     ).where(ClauseRow.version_id.in_(chunk))
                 ):
                     cid, vid, law_id, ref, kind, text, parent, digest, block, position = row
-                    self.clauses.append(
-                        CClause(
-                            cid,
-                            vid,
-                            one(law_id, law_id),
-                            one(ref, ref),
-                            one(kind, kind),
-                            text,
-                            one(parent, parent),
-                            digest,
-                            block,
-                            position,
-                        )
+                    self.by_id[cid] = CClause(
+                        cid,
+                        vid,
+                        one(law_id, law_id),
+                        one(ref, ref),
+                        one(kind, kind),
+                        text,
+                        one(parent, parent),
+                        digest,
+                        block,
+                        position,
                     )
                 for row in session.exec(
                     select(
@@ -509,7 +520,15 @@ class Corpus:
                     .join(TagCacheRow, ClauseTagRow.cache_id == TagCacheRow.id)
                     .where(ClauseTagRow.version_id.in_(chunk))
                 ):
-                    tags[row[0]] = tuple(one(x, x) for x in row[1:])
+                    clause = self.by_id[row[0]]
+                    (
+                        clause.tag,
+                        clause.modality,
+                        clause.inherited_from,
+                        clause.actor_type,
+                        clause.duty_bearer,
+                        clause.regulated_party,
+                    ) = (one(x, x) for x in row[1:])
                 for row in session.exec(
                     select(
                         ReferenceRow.clause_id,
@@ -517,7 +536,6 @@ class Corpus:
                         ReferenceRow.from_ref,
                         ReferenceRow.start,
                         ReferenceRow.end,
-                        ReferenceRow.text,
                         ReferenceRow.kind,
                         ReferenceRow.target_law_id,
                         ReferenceRow.target_law_name,
@@ -526,17 +544,14 @@ class Corpus:
                         ReferenceRow.reason,
                     ).where(ReferenceRow.version_id.in_(chunk))
                 ):
-                    cid, law, ref, start, end, text, kind, to_law, to_name, to_ref, status, why = (
-                        row
-                    )
+                    cid, law, ref, start, end, kind, to_law, to_name, to_ref, status, why = row
                     self.refs.append(
                         CRef(
-                            cid,
+                            self.by_id[cid],
                             one(law, law),
                             one(ref, ref),
                             start,
                             end,
-                            text,
                             one(kind, kind),
                             one(to_law, to_law),
                             one(to_name, to_name),
@@ -573,21 +588,11 @@ class Corpus:
                     ).where(SanctionLinkRow.version_id.in_(chunk))
                 ):
                     self.sanctions.append(CSanction(*row))
-        self.clauses.sort(key=lambda c: (c.version_id, c.position))
-        self.by_id: dict[int, CClause] = {}
+        self.clauses: list[CClause] = sorted(
+            self.by_id.values(), key=lambda c: (c.version_id, c.position)
+        )
         self.by_key: dict[tuple[str, str], CClause] = {}
         for clause in self.clauses:
-            tag = tags.get(clause.id)
-            if tag is not None:
-                (
-                    clause.tag,
-                    clause.modality,
-                    clause.inherited_from,
-                    clause.actor_type,
-                    clause.duty_bearer,
-                    clause.regulated_party,
-                ) = tag
-            self.by_id[clause.id] = clause
             if clause.kind not in ("UNPARSED", "부기"):
                 self.by_key.setdefault((clause.law_id, clause.ref), clause)
         self.refs_from: dict[int, list[CRef]] = defaultdict(list)

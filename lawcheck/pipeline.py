@@ -420,12 +420,24 @@ def build_index(engine: Engine, known_names: Path | None = None, workers: int = 
     "law-index")`) keyed by version and source hash, so re-analysing one changed law reads
     that law only; the others are read in `workers` processes when many are missing.
     """
+    import pickle
+
+    from lawcheck.refs import LawIndex, load_known_names
+
+    known = load_known_names(known_names) if known_names else None
+    return LawIndex([pickle.loads(e) for e in _index_entries(engine, workers)], known_names=known)
+
+
+def _index_entries(engine: Engine, workers: int = 1) -> list[bytes]:
+    """The pickled index entry of every stored version, in version order; missing ones are
+    made (in `workers` processes when many) and the cache is rewritten. Entries stay pickled
+    one by one: whoever refreshes the cache for pool workers need not hold a whole index
+    (at national scale, hundreds of MB), nor a pickler's memo of all of it."""
     import hashlib
     import pickle
 
     from sqlmodel import Session
 
-    from lawcheck.refs import LawIndex, load_known_names
     from lawcheck.store import list_versions
 
     code = hashlib.sha256()
@@ -447,9 +459,9 @@ def build_index(engine: Engine, known_names: Path | None = None, workers: int = 
     url = engine.url.render_as_string(hide_password=False)
     if workers > 1 and len(missing) >= 8 and _shareable(engine):
         with worker_pool(workers) as pool:
-            fresh = list(pool.map(_law_entry, missing, [url] * len(missing), chunksize=4))
+            fresh = list(pool.map(_pickled_entry, missing, [url] * len(missing), chunksize=4))
     else:
-        fresh = [_law_entry(vid, engine) for vid in missing]
+        fresh = [_pickled_entry(vid, engine) for vid in missing]
     sources = dict(versions)
     entries = {vid: cached[vid] for vid, _ in versions if vid in cached}
     entries.update({vid: (sources[vid], entry) for vid, entry in zip(missing, fresh, strict=True)})
@@ -458,8 +470,13 @@ def build_index(engine: Engine, known_names: Path | None = None, workers: int = 
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_bytes(pickle.dumps({"code": code.hexdigest(), "entries": entries}))
         tmp.replace(path)
-    known = load_known_names(known_names) if known_names else None
-    return LawIndex([entries[vid][1] for vid, _ in versions], known_names=known)
+    return [entries[vid][1] for vid, _ in versions]
+
+
+def _pickled_entry(version_id: int, source: Engine | str) -> bytes:
+    import pickle
+
+    return pickle.dumps(_law_entry(version_id, source))
 
 
 def _law_entry(version_id: int, source: Engine | str):
@@ -489,18 +506,18 @@ def _link_all(
 
     Resolving is pure Python per law, so with several versions it runs in `workers`
     processes, which read the index from its cache and the laws from the database; this
-    process refreshes the cache, lets go of its index (one copy per process is what bounds
-    memory on the national corpus) and writes.
+    process refreshes the cache, without loading the index itself (one copy per worker is
+    what bounds memory on the national corpus), and writes.
     """
     jobs = [v.id for v in versions]
     url = engine.url.render_as_string(hide_password=False)
-    index = build_index(engine, known_names, workers)
     if workers > 1 and len(jobs) >= 8 and _shareable(engine):
-        del index  # each worker reads its own copy from the cache
+        _index_entries(engine, workers)  # refreshed here; each worker reads its own copy
         with worker_pool(workers, _init_link_worker, (url, known_names)) as pool:
             results = pool.map(_link_rows, jobs, [url] * len(jobs), chunksize=2)
             _write_all(engine, versions, results, report, progress)
     else:
+        index = build_index(engine, known_names, workers)
         results = (_link_rows(job, engine, index) for job in jobs)
         _write_all(engine, versions, results, report, progress)
 
