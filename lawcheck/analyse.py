@@ -27,10 +27,10 @@ from spacy.util import registry
 from spacy.vocab import Vocab
 
 from lawcheck.errors import AnalysisError
+from lawcheck.resources import USER_DICT
 
 log = logging.getLogger(__name__)
 
-USER_DICT = Path(__file__).resolve().parent.parent / "corpus" / "dict" / "kiwi_user.tsv"
 TOKENIZER_NAME = "lawcheck.kiwi_tokenizer.v1"
 
 

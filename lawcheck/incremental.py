@@ -360,7 +360,7 @@ def _definition_neighbours(engine: Engine, own: Corpus, rules: list[Rule]) -> se
     with Session(engine) as session:
         rows = [
             (law, term)
-            for law, term, kind, scope in session.exec(
+            for law, term, kind, scope in session.connection().execute(
                 select(
                     DefinitionRow.law_id,
                     DefinitionRow.term,

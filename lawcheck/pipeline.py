@@ -205,14 +205,13 @@ class AnalyseReport:
 def analyser_id() -> str:
     """A hash of everything that decides a tag: code version, Kiwi, patterns, dictionary."""
     import hashlib
-
-    import kiwipiepy
+    from importlib.metadata import version
 
     from lawcheck import __version__
-    from lawcheck.analyse import USER_DICT
-    from lawcheck.tag import PATTERN_DIR
+    from lawcheck.resources import PATTERN_DIR, USER_DICT
 
-    digest = hashlib.sha256(f"{__version__}|{kiwipiepy.__version__}".encode())
+    # The installed version, read without importing Kiwi (a re-check needs no Kiwi).
+    digest = hashlib.sha256(f"{__version__}|{version('kiwipiepy')}".encode())
     for path in sorted(PATTERN_DIR.glob("*.yaml")) + [USER_DICT]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

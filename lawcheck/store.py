@@ -859,7 +859,8 @@ def with_decisions(session: Session, findings) -> list:
 
 
 def finding_from_row(row: FindingRow):
-    """A stored finding as a `Finding` (without its decisions)."""
+    """A stored finding as a `Finding` (without its decisions); `row` may also be a plain
+    row of the columns read here."""
     from lawcheck.models import Finding, FindingClause
 
     clauses = tuple(

@@ -19,9 +19,7 @@ from spacy.tokens import Doc
 
 from lawcheck.errors import PatternFileError
 from lawcheck.models import ActorType, Modality, Tag
-
-PATTERN_DIR = Path(__file__).resolve().parent.parent / "rules" / "patterns"
-
+from lawcheck.resources import PATTERN_DIR
 
 # ---------------------------------------------------------------------------------------------
 # Pattern files
