@@ -2092,16 +2092,39 @@ def _term_spans(
     return [Span(t.start, t.end, label) for t in corpus.terms(clause) if t.term in wanted]
 
 
+_COMPILED_CUES: dict[int, tuple[dict, list]] = {}
+
+
+def _compiled_cues(data: dict) -> list[tuple[str, re.Pattern, list, list, list]]:
+    """Per kind of a cue data file (`load_data` keeps one dict per file): one pattern that
+    matches where any of its cues does, then the cues, exclusions and objects compiled."""
+    cached = _COMPILED_CUES.get(id(data))
+    if cached is None or cached[0] is not data:
+        kinds = [
+            (
+                kind,
+                re.compile("|".join(f"(?:{cue})" for cue in entry["cues"])),
+                [re.compile(cue) for cue in entry["cues"]],
+                [re.compile(x) for x in entry.get("exclude", [])],
+                [re.compile(o) for o in entry.get("objects") or []],
+            )
+            for kind, entry in data["kinds"].items()
+        ]
+        cached = _COMPILED_CUES[id(data)] = (data, kinds)
+    return cached[1]
+
+
 def _cue_kinds(data: dict, text: str) -> dict[str, list[tuple[int, int]]]:
     """Which kinds of a cue data file a text matches, with the cue spans."""
     out: dict[str, list[tuple[int, int]]] = {}
-    for kind, entry in data["kinds"].items():
-        spans = [(m.start(), m.end()) for cue in entry["cues"] for m in re.finditer(cue, text)]
-        if not spans:
+    for kind, any_cue, cues, excludes, objects in _compiled_cues(data):
+        # Most texts match no cue of a kind: one search tells, before each cue's spans.
+        if not any_cue.search(text):
             continue
-        if any(re.search(x, text) for x in entry.get("exclude", [])):
+        spans = [(m.start(), m.end()) for cue in cues for m in cue.finditer(text)]
+        if any(x.search(text) for x in excludes):
             continue
-        if entry.get("objects") and not any(re.search(o, text) for o in entry["objects"]):
+        if objects and not any(o.search(text) for o in objects):
             continue
         out[kind] = spans
     return out
