@@ -1,8 +1,10 @@
 """Benchmark: import, analyse and check a corpus end to end, stage by stage (issue 7).
 
-Prints for every stage its time, documents/s, clauses/s, chars/s and the peak memory of the
-process tree (this process and its pool workers, sampled every 0.2 s), with the machine load
-(1-minute load average) at the end of the stage, since other jobs may share the cores.
+Each stage runs as the lawcheck command a user would type (import, analyse, check), in its
+own process. Prints for every stage its time, documents/s, clauses/s, chars/s and the peak
+memory of the process tree (this process, the command and its pool workers, sampled every
+0.2 s), with the machine load (1-minute load average) at the end of the stage, since other
+jobs may share the cores.
 
   --corpus shared    ../shared/corpus/raw (172 files)
   --corpus national  ../shared/national unpacked to a temporary folder (5,674 files)
@@ -22,6 +24,7 @@ Usage: python benchmarks/run_all.py --corpus shared|national [--db URL] [--keep]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -38,8 +41,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from lawcheck.check import _TERM_CACHE, Corpus, run_check, run_rules
-from lawcheck.importers import iter_law_files
-from lawcheck.pipeline import analyse_database, import_paths, tag_rows, worker_pool
+from lawcheck.importers import iter_law_files, read_path
+from lawcheck.pipeline import tag_rows, worker_pool
 from lawcheck.ruleset import default_rules
 from lawcheck.store import ClauseRow, get_engine, list_versions
 from lawcheck.testing import SHARED_MISSING_REASON, shared_dir
@@ -91,6 +94,7 @@ def stage(name: str, *, docs: int = 0, clauses: int = 0, chars: int = 0, results
     yield counts
     seconds = time.perf_counter() - started
     counts["seconds"] = seconds
+    counts["peak"] = WATCH.peak
     rates = ", ".join(
         f"{counts[k] / seconds:,.0f} {k}/s" for k in ("docs", "clauses", "chars") if counts[k]
     )
@@ -100,18 +104,22 @@ def stage(name: str, *, docs: int = 0, clauses: int = 0, chars: int = 0, results
     )
 
 
-def heartbeat(name: str, every: float = 60.0):
-    """A progress callback printing to stderr at most once a minute (for long runs)."""
-    started = last = time.perf_counter()
+def lawcheck(*args: str, db: str, ok: tuple[int, ...] = (0,)) -> str:
+    """Run a lawcheck command as a user does, in its own process (its memory counts in this
+    process tree's peak); returns what it printed. Its progress bars go to this terminal."""
+    done = subprocess.run(
+        [sys.executable, "-m", "lawcheck.cli", *args, "--db", db],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    if done.returncode not in ok:
+        raise SystemExit(f"lawcheck {' '.join(args)} exited with {done.returncode}")
+    return done.stdout
 
-    def report(done: int, total: int, what: str) -> None:
-        nonlocal last
-        now = time.perf_counter()
-        if now - last >= every or done == total:
-            last = now
-            print(f"  [{name}] {done:,}/{total:,} {what} {now - started:.0f}s", file=sys.stderr)
 
-    return report
+def check_summary(output: str) -> str:
+    """The summary line `lawcheck check` ends with (findings per rule, incremental work)."""
+    return output.rstrip().rsplit("\n", 1)[-1]
 
 
 def clause_texts(engine, limit: int | None) -> list[str]:
@@ -158,72 +166,72 @@ def changed_copy(path: Path, folder: Path) -> tuple[Path, str]:
     return out, "제1조"
 
 
-def end_to_end(args, files: list[Path], workdir: Path, change: Path) -> None:
-    """Import, analyse, check (full), re-check after one change, then the Kiwi baseline."""
+def end_to_end(args, sources: list[Path], docs: int, workdir: Path, change: Path) -> None:
+    """Import, analyse, check (full), re-check after one change, then the Kiwi baseline;
+    each stage is its lawcheck command (`--format json` where a count is read from it)."""
     results: dict = {}
-    engine = get_engine(args.db or f"sqlite:///{workdir}/bench.db")
+    db = args.db or f"sqlite:///{workdir}/bench.db"
+    engine = get_engine(db)
     total_start = time.perf_counter()
-    with stage("import", docs=len(files), results=results) as counts:
-        report = import_paths(files, engine, progress=heartbeat("import"))
-        counts["clauses"] = sum(r.clauses for _, r in report.saved)
+    with stage("import", docs=docs, results=results) as counts:
+        report = json.loads(lawcheck("import", *map(str, sources), "--format", "json", db=db))
+        counts["clauses"] = report["clauses"]
     with Session(engine) as session:
         chars = session.exec(select(func.sum(func.length(ClauseRow.text)))).one()
     counts["chars"] = chars
-    print(f"  {len(report.saved)} imported, {len(report.failed)} failed; {chars:,} clause chars")
+    print(f"  {report['imported']} imported, {len(report['failed'])} failed; {chars:,} chars")
     import_s = counts["seconds"]
-    with stage("analyse", docs=len(files), chars=chars, results=results) as counts:
-        analysed = analyse_database(engine, progress=heartbeat("analyse"))
-        counts["clauses"] = analysed.clauses
+    with stage("analyse", docs=docs, chars=chars, results=results) as counts:
+        analysed = json.loads(lawcheck("analyse", "--format", "json", db=db))
+        counts["clauses"] = analysed["clauses"]
     analyse_s = counts["seconds"]
     print(
-        f"  {analysed.analysed:,} distinct texts tagged, {analysed.reused:,} clauses reused; "
-        f"{analysed.references:,} references, {analysed.definitions:,} definitions"
+        f"  {analysed['analysed']:,} distinct texts tagged, {analysed['reused']:,} clauses "
+        f"reused; {analysed['references']:,} references, {analysed['definitions']:,} "
+        f"definitions; tagging {analysed['tagging_seconds']:.0f}s, linking "
+        f"{analysed['linking_seconds']:.0f}s"
     )
-    with stage("check (full, saved)", docs=len(files), chars=chars, results=results) as counts:
-        checked = run_check(engine, save=True, progress=heartbeat("check"))
-        counts["clauses"] = analysed.clauses
-    print(f"  {len(checked.findings):,} findings")
+    with stage("check (full, saved)", docs=docs, chars=chars, results=results) as counts:
+        checked = lawcheck("check", db=db, ok=(0, 1))  # 1: findings at the error level
+        counts["clauses"] = analysed["clauses"]
+    print(f"  {check_summary(checked)}")
     total = time.perf_counter() - total_start
     print(
         f"import + analyse + check: {total:.0f}s ({total / 60:.1f} min); "
-        f"import {import_s:.0f}s, analyse {analyse_s:.0f}s, check {counts['seconds']:.0f}s"
+        f"import {import_s:.0f}s, analyse {analyse_s:.0f}s, check {counts['seconds']:.0f}s; "
+        f"peak {max(r['peak'] for r in results.values()) / 2**20:,.0f} MB"
     )
-    recheck(engine, *changed_copy(change, workdir), results)
+    recheck(db, *changed_copy(change, workdir), results)
     texts = clause_texts(engine, args.kiwi_sample if args.corpus == "national" else None)
     kiwi_baseline(texts, results)
     kiwi = results["plain Kiwi tokenisation"]
     kiwi_rate = kiwi["clauses"] / kiwi["seconds"]
     for what, seconds in (
-        ("its tagging phase (Kiwi + tagger + clause tags)", analysed.tagging_seconds),
+        ("its tagging phase (Kiwi + tagger + clause tags)", analysed["tagging_seconds"]),
         ("the whole stage (+ references, definitions, links)", analyse_s),
     ):
         print(
             f"  ratio analyse stage, {what}, all clauses, cold cache / plain Kiwi: "
-            f"{analysed.clauses / seconds:,.0f} vs {kiwi_rate:,.0f} clauses/s = "
-            f"{analysed.clauses / seconds / kiwi_rate:.2f}"
+            f"{analysed['clauses'] / seconds:,.0f} vs {kiwi_rate:,.0f} clauses/s = "
+            f"{analysed['clauses'] / seconds / kiwi_rate:.2f}"
         )
 
 
-def recheck(engine, edited: Path, article: str, results: dict) -> None:
+def recheck(db: str, edited: Path, article: str, results: dict) -> None:
     """Re-import one law with one article changed, re-analyse it and re-check incrementally."""
     with stage("re-check, nothing changed", results=results):
-        same = run_check(engine, save=True)
-    print(f"  {same.incremental}")
+        same = lawcheck("check", db=db, ok=(0, 1))
+    print(f"  {check_summary(same)}")
     with stage("re-import one changed law", docs=1, results=results):
-        reimported = import_paths([edited], engine)
-    ((_, saved),) = reimported.saved
+        reimported = json.loads(lawcheck("import", str(edited), "--format", "json", db=db))
+    law_id = read_path(edited).meta.law_id
     with stage("re-analyse that law", docs=1, results=results) as counts:
-        again = analyse_database(engine, law=saved.law_id)
-        counts["clauses"] = again.clauses
-    print(f"  {again.analysed} texts tagged ({article} of {saved.name} changed)")
+        again = json.loads(lawcheck("analyse", "--law", law_id, "--format", "json", db=db))
+        counts["clauses"] = again["clauses"]
+    print(f"  {reimported['imported']}; {again['analysed']} texts tagged ({article} changed)")
     with stage("re-check (incremental)", docs=1, results=results):
-        rechecked = run_check(engine, save=True, progress=heartbeat("check"))
-    info = rechecked.incremental or {}
-    print(
-        f"  {len(info.get('scope', []))} laws in scope, {info.get('laws_read')} laws read, "
-        f"{info.get('reevaluated')} findings re-evaluated, {info.get('kept')} kept; "
-        f"{len(rechecked.findings):,} findings in all"
-    )
+        rechecked = lawcheck("check", db=db, ok=(0, 1))
+    print(f"  {check_summary(rechecked)}")
 
 
 def scaling(args) -> None:
@@ -286,12 +294,12 @@ def main() -> int:
     if args.recheck:
         if not args.db:
             parser.error("--recheck needs --db: a database analysed with FILE's law")
-        engine = get_engine(args.db)
         results: dict = {}
         with stage("check (full, saved)", results=results):
-            checked = run_check(engine, save=True, incremental=False)
+            # Full, whatever the term index says: the re-check below starts from it.
+            checked = run_check(get_engine(args.db), save=True, incremental=False)
         print(f"  {len(checked.findings):,} findings")
-        recheck(engine, Path(args.recheck), "the changed article", results)
+        recheck(args.db, Path(args.recheck), "the changed article", results)
         return 0
     if args.scale:
         if not args.db:
@@ -309,17 +317,20 @@ def main() -> int:
     print(f"{args.corpus} corpus, work folder {workdir}, {os.cpu_count()} CPUs ({load()})")
     try:
         if args.corpus == "shared":
-            files = list(iter_law_files(shared / "corpus" / "raw"))
-            change = shared / "corpus" / "raw" / "text" / "ai_basic_act_21311.md"
+            sources = [shared / "corpus" / "raw"]
+            # The XML body, not the Markdown copy: of two sources of one 공포번호 it is
+            # the version every stage reads.
+            change = shared / "corpus" / "raw" / "xml" / "ai_basic_act_21311.xml"
         else:
             archive = shared / "national" / "legalize-kr-national-20260605.tar.xz"
             unpacked = workdir / "national"
             unpacked.mkdir(exist_ok=True)
             with stage("unpack", results={}):
                 subprocess.run(["tar", "-xJf", str(archive), "-C", str(unpacked)], check=True)
-            files = sorted(unpacked.rglob("*.md"))
+            sources = [unpacked]
             change = unpacked / "kr" / "인공지능발전과신뢰기반조성등에관한기본법" / "법률.md"
-        end_to_end(args, files, workdir, change)
+        docs = sum(1 for source in sources for _ in iter_law_files(source))
+        end_to_end(args, sources, docs, workdir, change)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)

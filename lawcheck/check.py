@@ -3404,7 +3404,14 @@ def format_report_text(report: CheckReport) -> str:
     """All findings for the terminal, then a summary line per rule."""
     blocks = [format_finding_text(f) for f in report.findings]
     summary = ", ".join(f"{rule}: {n}" for rule, n in sorted(report.per_rule.items()))
-    blocks.append(f"{len(report.findings)} findings ({summary}) in {report.seconds:.1f} s")
+    line = f"{len(report.findings)} findings ({summary}) in {report.seconds:.1f} s"
+    if report.incremental:
+        info = report.incremental
+        line += (
+            f"; incremental: {len(info['changed'])} laws changed, {info['laws_read']} laws read,"
+            f" {info['reevaluated']} findings re-evaluated, {info['kept']} kept"
+        )
+    blocks.append(line)
     return "\n\n".join(blocks)
 
 
