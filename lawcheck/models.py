@@ -136,6 +136,17 @@ class ClauseRef:
     part: str | None = None  # a PartKind value
 
     def __str__(self) -> str:
+        # Resolving and linking turn the same refs (shared by `parse`) into keys again and
+        # again: the string is made once per object and kept beside the fields, outside eq,
+        # hash and order (a cached_property's lock cost more than it saved).
+        try:
+            return self.__dict__["_canonical"]
+        except KeyError:
+            text = self._format()
+            object.__setattr__(self, "_canonical", text)
+            return text
+
+    def _format(self) -> str:
         out = []
         if self.preamble:
             out.append("전문")

@@ -20,8 +20,8 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
-from functools import cached_property
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -94,6 +94,9 @@ _DOTS = str.maketrans({"·": "ㆍ", "・": "ㆍ", "‧": "ㆍ", "∙": "ㆍ", "�
 _SPACE_RE = re.compile(r"\s+")
 
 
+# Every cited law name and candidate word is looked up by this key, the same few thousand names
+# over and over across a corpus.
+@lru_cache(maxsize=1 << 14)
 def compact_name(name: str) -> str:
     """A law name for lookups: NFC, one middle dot (ㆍ), no white space ("개인정보보호법")."""
     return _SPACE_RE.sub("", unicodedata.normalize("NFC", name).translate(_DOTS))
@@ -402,23 +405,13 @@ class CitedUnit:
     addendum_id: str | None = None  # 부칙 <제20676호,2025.1.21> or 법률 제20676호 … 부칙
     anchor: str | None = None  # 같은 조/항/호/목 -> 조/항/호/목; 이 조 -> "이 조"
     each: str | None = None  # 각 호 / 각 목 of this unit -> 호 / 목
+    # Index in _LEVELS of the highest level written, None if no level is written. Every merge
+    # and fill reads it: set once per unit (a cached property's lock cost more than the loop).
+    top: int | None = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def top(self) -> int | None:
-        """Index in _LEVELS of the highest level written, None if no level is written."""
-        for index, name in enumerate(_LEVELS):
-            if getattr(self, name) is not None:
-                return index
-        return None
-
-    @cached_property
-    def bottom(self) -> int | None:
-        """Index in _LEVELS of the deepest level written."""
-        found = None
-        for index, name in enumerate(_LEVELS):
-            if getattr(self, name) is not None:
-                found = index
-        return found
+    def __post_init__(self) -> None:
+        top = next((i for i, name in enumerate(_LEVELS) if getattr(self, name) is not None), None)
+        object.__setattr__(self, "top", top)
 
 
 @dataclass(frozen=True)
@@ -799,7 +792,7 @@ def _parse_unit(text: str, pos: int) -> tuple[CitedUnit, int] | None:
 
 
 def _int(number: str) -> int:
-    return int(re.sub(r"\s+", "", number))
+    return int(number) if number.isdigit() else int(_SPACE_RE.sub("", number))
 
 
 def _merge(prev: CitedUnit, new: CitedUnit) -> CitedUnit:
