@@ -289,6 +289,8 @@ def _explanations(law: LawText, clause: Clause, refs: list[Reference]) -> list[D
     """X(…를 말한다. 이하 같다): the words before the bracket, explained inside it."""
     text = clause.text
     out: list[Definition] = []
+    if "말한다" not in text:  # what every explanation ends with: most clauses have none
+        return out
     for open_at, close_at in _brackets(text):
         inside = text[open_at + 1 : close_at]
         tail = _EXPLAIN_TAIL_RE.search(inside)

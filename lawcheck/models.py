@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import lru_cache
 
 from lawcheck.errors import RefSyntaxError
 
@@ -135,6 +136,17 @@ class ClauseRef:
     part: str | None = None  # a PartKind value
 
     def __str__(self) -> str:
+        # Resolving and linking turn the same refs (shared by `parse`) into keys again and
+        # again: the string is made once per object and kept beside the fields, outside eq,
+        # hash and order (a cached_property's lock cost more than it saved).
+        try:
+            return self.__dict__["_canonical"]
+        except KeyError:
+            text = self._format()
+            object.__setattr__(self, "_canonical", text)
+            return text
+
+    def _format(self) -> str:
         out = []
         if self.preamble:
             out.append("전문")
@@ -172,46 +184,12 @@ class ClauseRef:
         Raises:
             RefSyntaxError: the string is not a clause reference.
         """
-        raw = text
-        text = text.strip()
-        part = None
-        for kind in PartKind:
-            if text.endswith(kind.value):
-                part = kind.value
-                text = text[: -len(kind.value)].rstrip()
-                break
-        compact = re.sub(r"\s+", "", text)
-        m = _REF_RE.match(compact)
-        if (
-            not compact
-            or m is None
-            or (m.group("details") and not (m.group("subitem") or m.group("item")))
-            or not (
-                m.group("article") or m.group("annex") or m.group("addendum") or m.group("preamble")
-            )
-        ):
-            raise RefSyntaxError(raw)
-        g = m.groupdict()
-        details = tuple(_DETAIL_RE.findall(g["details"] or ""))
-        return cls(
-            preamble=bool(g["preamble"]),
-            addendum=g["addendum"],
-            annex_kind=g["annex_kind"],
-            annex=_int(g["annex"]),
-            annex_branch=_int(g["annex_branch"]) or 0,
-            article=_int(g["article"]),
-            article_branch=_int(g["article_branch"]) or 0,
-            paragraph=_int(g["paragraph"]),
-            item=_int(g["item"]),
-            item_branch=_int(g["item_branch"]) or 0,
-            subitem=g["subitem"],
-            details=details,
-            part=part,
-        )
+        return _parse_ref(text)
 
     def with_part(self, part: str | None) -> ClauseRef:
         """The same clause with a 본문/단서/전단/후단 part (or without one)."""
-        return replace(self, part=part)
+        # Most callers drop a part the ref does not have: the ref itself is that value.
+        return self if part == self.part else replace(self, part=part)
 
     def article_ref(self) -> ClauseRef:
         """The enclosing article, addendum or annex."""
@@ -250,6 +228,53 @@ class ClauseRef:
         while path and all(v in (None, 0) for v in path[-1][1:]):
             path.pop()
         return tuple(path)
+
+
+_PARTS = tuple(kind.value for kind in PartKind)
+_SPACE_RE = re.compile(r"\s+")
+
+
+# Loading a law parses every clause's ref and parent ref, and resolving parses the refs of the
+# cited laws' children: the same strings, across laws too ("제1조제1항"), hundreds of thousands
+# of times per analyse. A ClauseRef is frozen, so one object can serve every caller; the bound
+# keeps a national run's cache small while the strings of the law at hand stay in it.
+@lru_cache(maxsize=1 << 16)
+def _parse_ref(raw: str) -> ClauseRef:
+    text = raw.strip()
+    part = None
+    for kind in _PARTS:
+        if text.endswith(kind):
+            part = kind
+            text = text[: -len(kind)].rstrip()
+            break
+    compact = _SPACE_RE.sub("", text)
+    m = _REF_RE.match(compact)
+    if (
+        not compact
+        or m is None
+        or (m.group("details") and not (m.group("subitem") or m.group("item")))
+        or not (
+            m.group("article") or m.group("annex") or m.group("addendum") or m.group("preamble")
+        )
+    ):
+        raise RefSyntaxError(raw)
+    g = m.groupdict()
+    details = tuple(_DETAIL_RE.findall(g["details"] or ""))
+    return ClauseRef(
+        preamble=bool(g["preamble"]),
+        addendum=g["addendum"],
+        annex_kind=g["annex_kind"],
+        annex=_int(g["annex"]),
+        annex_branch=_int(g["annex_branch"]) or 0,
+        article=_int(g["article"]),
+        article_branch=_int(g["article_branch"]) or 0,
+        paragraph=_int(g["paragraph"]),
+        item=_int(g["item"]),
+        item_branch=_int(g["item_branch"]) or 0,
+        subitem=g["subitem"],
+        details=details,
+        part=part,
+    )
 
 
 def _int(value: str | None) -> int | None:

@@ -487,7 +487,8 @@ def _law_entry(version_id: int, source: Engine | str):
 
     engine = source if isinstance(source, Engine) else _engine_for(source)
     with Session(engine) as session:
-        return LawEntry.from_law(load_law(session, session.get(LawVersion, version_id)))
+        version = session.get(LawVersion, version_id)
+        return LawEntry.from_law(load_law(session, version, texts=False))
 
 
 _LINK_INDEX = None  # the resolver's index in a link worker (`_init_link_worker`)
