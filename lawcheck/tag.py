@@ -10,6 +10,7 @@ rules/patterns/; this module only applies them.
 from __future__ import annotations
 
 import re
+import re._parser
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +39,24 @@ class ModalityPattern:
     requires: re.Pattern | None
     must_match: tuple[str, ...]
     must_not_match: tuple[str, ...]
+    reach: int | None  # see `_reach`
+
+
+def _reach(pattern: re.Pattern) -> int | None:
+    """How far from the end of a string a match of a `$`-anchored pattern can start: its widest
+    match, plus one for the line break `$` may stand before; None when the pattern is not
+    anchored at the end or has no widest match ("… .*/EF$").
+
+    A sentence is searched from there only: most tail patterns span a few morphemes, and
+    scanning the whole sentence for each of them was most of the tagger's regex time (issue 7).
+    A match found from there is the one a search of the whole string finds, since none can
+    start earlier.
+    """
+    parsed = re._parser.parse(pattern.pattern, pattern.flags)
+    if not len(parsed) or parsed[-1] != (re._parser.AT, re._parser.AT_END):
+        return None
+    widest = parsed.getwidth()[1]
+    return widest + 1 if widest < re._parser.MAXWIDTH else None
 
 
 @dataclass(frozen=True)
@@ -110,16 +129,18 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
                 f"{path}: {pid} needs examples.must_match and "
                 "examples.must_not_match (at least one each)"
             )
+        tail = _regex(entry.get("tail"), path, f"{pid}.tail")
         modality.append(
             ModalityPattern(
                 id=pid,
                 modality=mod,
-                tail=_regex(entry.get("tail"), path, f"{pid}.tail"),
+                tail=tail,
                 requires=_regex(entry["requires"], path, f"{pid}.requires")
                 if entry.get("requires")
                 else None,
                 must_match=must,
                 must_not_match=must_not,
+                reach=_reach(tail),
             )
         )
     path = directory / "actors.yaml"
@@ -190,7 +211,9 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass sets its fields through object.__setattr__, which made
+# building the morphemes cost three times as much (issue 7). Nothing changes a Morph once made.
+@dataclass(slots=True)
 class Morph:
     form: str
     tag: str  # Sejong tag without irregular suffix (VV-R -> VV)
@@ -260,9 +283,6 @@ class ClauseTag:
         }
 
 
-_NOTE_RE = re.compile(r"\s*(<[^<>]*>|\[[^\[\]]*\])\s*$")
-
-
 def morphs_of(doc: Doc) -> list[Morph]:
     """Kiwi morphemes of a doc, with character offsets in doc.text.
 
@@ -271,7 +291,8 @@ def morphs_of(doc: Doc) -> list[Morph]:
     """
     morphs: list[Morph] = []
     for form, tag, start, length in doc.user_data.get("kiwi", []):
-        tag = tag.split("-")[0]
+        if "-" in tag:
+            tag = tag.split("-")[0]
         if (
             tag == "ETM"
             and form == "는"
@@ -300,25 +321,29 @@ def sentences(text: str, morphs: list[Morph]) -> list[tuple[int, int, list[Morph
     out: list[tuple[int, int, list[Morph]]] = []
     current: list[Morph] = []
     depth = 0
-    for i, morph in enumerate(morphs):
-        # A line break between two morphemes ends the sentence. Only the gap is read, so long
-        # clauses (부칙 of 200k characters) stay linear.
-        if current and "\n" in text[current[-1].end : morph.start]:
-            out.append((current[0].start, current[-1].end, current))
-            current = []
-            depth = 0
+    # A line break between two morphemes ends the sentence. `newline` is the first line break
+    # at or after `searched` (-1: none), found again only when a gap lies outside what it
+    # answers: each part of the text is searched about once, so long clauses (부칙 of 200k
+    # characters) stay linear, and a clause without line breaks is searched once.
+    searched, newline = 0, text.find("\n")
+    for morph in morphs:
+        if current:
+            gap = current[-1].end
+            if gap < searched or 0 <= newline < gap:
+                searched, newline = gap, text.find("\n", gap)
+            if 0 <= newline < morph.start:
+                out.append((current[0].start, current[-1].end, current))
+                current = []
+                depth = 0
         current.append(morph)
         if morph.form in ("(", "（"):
             depth += 1
         elif morph.form in (")", "）") and depth:
             depth -= 1
-        nxt = morphs[i + 1] if i + 1 < len(morphs) else None
-        if morph.tag == "SF" and current[:-1] and current[-2].tag == "EF" and not depth:
+        # "…한다 다만" without a period is rare: the sentence goes on until the period.
+        if morph.tag == "SF" and len(current) > 1 and current[-2].tag == "EF" and not depth:
             out.append((current[0].start, morph.end, current))
             current = []
-        elif morph.tag == "EF" and nxt is not None and nxt.tag != "SF" and nxt.form != ".":
-            # "…한다 다만" without a period is rare; keep going until the period.
-            continue
     if current:
         out.append((current[0].start, current[-1].end, current))
     return out
@@ -338,7 +363,7 @@ def _tail_string(morphs: list[Morph]) -> str:
                 items.pop()
         if items:
             items.pop()
-    return " ".join(f"{m.form}/{m.tag}" for m in items), items
+    return " ".join([f"{m.form}/{m.tag}" for m in items]), items
 
 
 def sentence_modality(
@@ -346,13 +371,17 @@ def sentence_modality(
 ) -> tuple[Modality, str | None, tuple[int, int] | None]:
     """The modality of one sentence and the pattern that gave it."""
     tail, kept = _tail_string(morphs)
-    whole = " ".join(f"{m.form}/{m.tag}" for m in morphs)
+    whole = None  # joined only for a pattern with a requirement whose tail matched
     for pattern in patterns.modality:
-        match = pattern.tail.search(tail)
+        reach = pattern.reach
+        match = pattern.tail.search(tail, 0 if reach is None else max(0, len(tail) - reach))
         if match is None:
             continue
-        if pattern.requires is not None and pattern.requires.search(whole) is None:
-            continue
+        if pattern.requires is not None:
+            if whole is None:
+                whole = " ".join([f"{m.form}/{m.tag}" for m in morphs])
+            if pattern.requires.search(whole) is None:
+                continue
         # Map the match back to characters: count the morphemes in the matched suffix.
         n = len(match.group(0).split(" "))
         span = (kept[-n].start, kept[-1].end) if kept and n <= len(kept) else None
