@@ -219,6 +219,17 @@ class Morph:
     tag: str  # Sejong tag without irregular suffix (VV-R -> VV)
     start: int
     end: int
+    # "form/TAG", the unit the pattern files are written over: made once here, not again for
+    # every string a sentence is searched as.
+    key: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.key = f"{self.form}/{self.tag}"
+
+
+def _morph_string(morphs: list[Morph]) -> str:
+    """Morphemes as the pattern files read them: "사업자/NNG 는/JX …"."""
+    return " ".join([m.key for m in morphs])
 
 
 @dataclass(frozen=True)
@@ -290,25 +301,26 @@ def morphs_of(doc: Doc) -> list[Morph]:
     "안전/NNG 성/XSN" → 안전성/NNG): the cue lists name words, not morphemes.
     """
     morphs: list[Morph] = []
-    for form, tag, start, length in doc.user_data.get("kiwi", []):
+    last: Morph | None = None  # morphs[-1]
+    for form, tag, start, length in doc.user_data.get("kiwi", ()):
         if "-" in tag:
             tag = tag.split("-")[0]
-        if (
-            tag == "ETM"
-            and form == "는"
-            and morphs
-            and morphs[-1].tag == "VCP"
-            and morphs[-1].start == morphs[-1].end
-        ):
-            # Kiwi sometimes reads the topic particle after a noun ending in a vowel as an
-            # elided copula + adnominal ("사업자/NNG 이/VCP 는/ETM"); it is "사업자/NNG 는/JX".
-            morphs.pop()
-            tag = "JX"
-        if tag == "XSN" and morphs and morphs[-1].tag == "NNG" and morphs[-1].end == start:
-            last = morphs.pop()
-            morphs.append(Morph(last.form + form, "NNG", last.start, start + length))
-            continue
-        morphs.append(Morph(form, tag, start, start + length))
+        if last is not None:
+            if (
+                tag == "ETM"
+                and form == "는"
+                and last.tag == "VCP"
+                and last.start == last.end
+            ):
+                # Kiwi sometimes reads the topic particle after a noun ending in a vowel as an
+                # elided copula + adnominal ("사업자/NNG 이/VCP 는/ETM"); it is "사업자/NNG 는/JX".
+                morphs.pop()
+                tag = "JX"
+            elif tag == "XSN" and last.tag == "NNG" and last.end == start:
+                last = morphs[-1] = Morph(last.form + form, "NNG", last.start, start + length)
+                continue
+        last = Morph(form, tag, start, start + length)
+        morphs.append(last)
     return morphs
 
 
@@ -363,7 +375,7 @@ def _tail_string(morphs: list[Morph]) -> str:
                 items.pop()
         if items:
             items.pop()
-    return " ".join([f"{m.form}/{m.tag}" for m in items]), items
+    return _morph_string(items), items
 
 
 def sentence_modality(
@@ -371,15 +383,16 @@ def sentence_modality(
 ) -> tuple[Modality, str | None, tuple[int, int] | None]:
     """The modality of one sentence and the pattern that gave it."""
     tail, kept = _tail_string(morphs)
+    size = len(tail)
     whole = None  # joined only for a pattern with a requirement whose tail matched
     for pattern in patterns.modality:
         reach = pattern.reach
-        match = pattern.tail.search(tail, 0 if reach is None else max(0, len(tail) - reach))
+        match = pattern.tail.search(tail, size - reach if reach is not None and reach < size else 0)
         if match is None:
             continue
         if pattern.requires is not None:
             if whole is None:
-                whole = " ".join([f"{m.form}/{m.tag}" for m in morphs])
+                whole = _morph_string(morphs)
             if pattern.requires.search(whole) is None:
                 continue
         # Map the match back to characters: count the morphemes in the matched suffix.
@@ -460,7 +473,7 @@ def _subject(text: str, morphs: list[Morph]) -> tuple[str, tuple[int, int] | Non
         (m.start for m in morphs if m.tag == "JX" and m.form in ("은", "는")), len(text)
     )
     for morph in morphs:
-        if morph.form.startswith("누구") and morph.tag == "NP" and morph.start < first_topic:
+        if morph.tag == "NP" and morph.form.startswith("누구") and morph.start < first_topic:
             end = morph.end
             rest = text[end : end + 3]
             if rest.startswith("든지") or rest.startswith("도"):
@@ -535,10 +548,15 @@ def _defined_name(text: str, morphs: list[Morph], close: int) -> tuple[str, tupl
     return match.group(1), (start + match.start(1), start + match.end(1))
 
 
+_SPACES_RE = re.compile(r"\s+")
+_GROUP_SUFFIX_RE = re.compile(r"등$")
+_CONJUNCTION_RE = re.compile(r"\s*(?:및|또는|,)\s*")
+
+
 def actor_type(actor: str, patterns: Patterns) -> ActorType:
     """State, private or anyone, from the actor lexicon (rules/patterns/actors.yaml)."""
     # "신용정보회사등", "국가기관등": a defined group is typed by its head noun.
-    compact = re.sub(r"등$", "", re.sub(r"\s+", "", actor))
+    compact = _GROUP_SUFFIX_RE.sub("", _SPACES_RE.sub("", actor))
     if not compact:
         return ActorType.NONE
     for kind in (ActorType.ANYONE, ActorType.STATE, ActorType.PRIVATE):
@@ -569,7 +587,7 @@ def _object_party(text: str, morphs: list[Morph], patterns: Patterns) -> tuple[s
             continue
         phrase = text[morphs[j + 1].start : morphs[i - 1].end]
         # "A 및 그 임직원에 대해서는": each conjunct is typed, a private one wins.
-        kinds = {actor_type(part, patterns) for part in re.split(r"\s*(?:및|또는|,)\s*", phrase)}
+        kinds = {actor_type(part, patterns) for part in _CONJUNCTION_RE.split(phrase)}
         kind = next((k for k in (ActorType.PRIVATE, ActorType.ANYONE, ActorType.STATE)
                      if k in kinds), ActorType.NONE)
         if kind in (ActorType.PRIVATE, ActorType.ANYONE):
@@ -689,13 +707,16 @@ def _sentence_decision(
     return _Decision(tag, rule, actor, kind, party, tuple(evidence))
 
 
+_APPLICANT_RE = re.compile(r"(려는|고자\s*하는)\s*(자|사람|기업|법인|기관)$")
+
+
 def _seeks_benefit(
     actor: str, span: tuple[int, int] | None, morphs: list[Morph], patterns: Patterns
 ) -> bool:
     """Whether the actor is described as seeking support or relief ("비용 지원을 받으려는
     사람", "규제특례의 유효기간을 연장받으려는 자", "전문인력양성기관으로 지정받으려는 자"):
     what such an applicant must file is the procedure of a benefit, not a burden."""
-    if not span or not re.search(r"(려는|고자\s*하는)\s*(자|사람|기업|법인|기관)$", actor):
+    if not span or not _APPLICANT_RE.search(actor):
         return False
     nouns = {m.form for m in morphs if span[0] <= m.start < span[1] and m.tag == "NNG"}
     return bool(
@@ -877,7 +898,7 @@ _OTHER_LAWS_RE = re.compile(r"「[^」]+」|다른 (?:법률|법령)|관계 법�
 def _cue_matches(morphs: list[Morph], patterns: Patterns) -> dict[str, list[str]]:
     """Cue phrases (rules/patterns/predicates.yaml regulate_cues / promote_cues) in the main
     part of a sentence, as its "form/TAG" string."""
-    string = " ".join(f"{m.form}/{m.tag}" for m in _main_part(morphs))
+    string = _morph_string(_main_part(morphs))
     return {
         kind: [m.group(0) for p in regexes for m in p.finditer(string)]
         for kind, regexes in patterns.cues.items()
@@ -1000,7 +1021,7 @@ def _features(
                     Evidence(morph.start, morph.end, f"predicate:{kind}", f"PRED-{kind.upper()}")
                 )
                 break
-    string = " ".join(f"{m.form}/{m.tag}" for m in morphs)
+    string = _morph_string(morphs)
     cues = _cue_matches(morphs, patterns)
     # Phrases that say what an otherwise procedural verb does: "시정을 권고하다" is an
     # enforcement step, "표준계약서를 … 권장하다" and "우선적으로 고려하다" are support, and
@@ -1008,10 +1029,11 @@ def _features(
     classes["regulate"] += 2.0 * len(cues["regulate"])
     classes["promote"] += 3.0 * len(cues["promote"])
     final_heads = {h[0].form for h in heads if h[1]}
+    purpose = _purpose_nouns(morphs)
     if not final_heads & patterns.predicates["procedural"]:
         # A purpose ("…의 진흥을 위하여") colours a support, planning or standard-setting
         # verb; it does not turn a request, a survey or a committee's work into support.
-        for morph in _purpose_nouns(morphs):
+        for morph in purpose:
             if morph.form in patterns.predicates["promote"]:
                 classes["promote"] += 1.5
                 evidence.append(
@@ -1021,9 +1043,10 @@ def _features(
     if not any(classes.values()):
         # "지원대상사업을 선정할 때에는 … 고려해야 한다": criteria for choosing beneficiaries
         # belong to the support measure.
+        choices = patterns.predicates["direct_support"] | {"선정", "지정"}
         for i in range(len(morphs) - 3):
             if (
-                morphs[i].form in patterns.predicates["direct_support"] | {"선정", "지정"}
+                morphs[i].form in choices
                 and morphs[i + 1].tag == "XSV"
                 and morphs[i + 2].tag == "ETM"
                 and morphs[i + 3].form == "때"
@@ -1048,7 +1071,7 @@ def _features(
     best = max(classes, key=lambda k: classes[k]) if any(classes.values()) else None
     # What the state's action is for: an activity or industry (promotion) or protection
     # against harm (a policy that is neither support nor a burden on anyone).
-    goal_nouns = {m.form for m in _purpose_nouns(morphs)} | _object_nouns(morphs)
+    goal_nouns = {m.form for m in purpose} | _object_nouns(morphs)
     words = {m.form for m in morphs}
     if words & patterns.predicates["relief"]:
         # "규제를 최소화하다", "규제를 개선하다": removing regulation fosters an activity.
@@ -1056,12 +1079,18 @@ def _features(
     protective = bool(goal_nouns & patterns.predicates["protect"])
     # Supporting or fostering others' activity (self-regulation, compliance) is support
     # even when its aim is protection (LABELING.md §3.2).
-    supported = {h[0].form for h in heads} | {m.form for m in _purpose_nouns(morphs)}
+    supported = {h[0].form for h in heads} | {m.form for m in purpose}
     industrial = (
         bool(goal_nouns & patterns.predicates["industry"])
         or bool(cues["promote"])
         or bool(supported & patterns.predicates["direct_support"])
     )
+    deemed = _deemed_word(morphs)
+    end = morphs[-1].end
+    support_items = 0
+    for m in context or morphs:
+        if m.start > end and m.form in patterns.predicates["direct_support"]:
+            support_items += 1
     return {
         "classes": classes,
         "best": best,
@@ -1070,8 +1099,8 @@ def _features(
         "protective": protective and not industrial,
         "civil": bool(words & patterns.predicates["civil"]),
         "criminal_procedure": bool(words & patterns.predicates["criminal_procedure"]),
-        "deemed_burden": _deemed_word(morphs) in patterns.predicates["deemed_burden"],
-        "deemed_state": actor_type(_deemed_word(morphs), patterns) is ActorType.STATE,
+        "deemed_burden": deemed in patterns.predicates["deemed_burden"],
+        "deemed_state": actor_type(deemed, patterns) is ActorType.STATE,
         "freedom": bool(_FREEDOM_RE.search(string)),
         "final_heads": final_heads,
         # "중앙행정기관의 장은 … 위원회에 등록하여야 한다": registration or reporting inside
@@ -1079,12 +1108,7 @@ def _features(
         "internal_report": bool(final_heads & _REPORT_NOUNS)
         and _reports_only_to_state(text, morphs, patterns),
         "task_heads": patterns.predicates["tasks"],
-        "support_items": sum(
-            m.form in patterns.predicates["direct_support"]
-            for m in (context or morphs)
-            if m.start > morphs[-1].end
-        )
-        >= 2,
+        "support_items": support_items >= 2,
         "other_laws_notwithstanding": bool(_NOTWITHSTANDING_RE.search(text, morphs[0].start,
                                                                       morphs[-1].end)),
         # A request that follows a duty in the same sentence ("검토하여야 하며, … 요청할 수
