@@ -95,7 +95,10 @@ class KiwiTokenizer:
         input; see `Morphology`)."""
         texts = list(texts)
         for text, tokens in zip(texts, self.kiwi.tokenize(texts), strict=True):
-            yield Morphology(text, {"kiwi": [[t.form, t.tag, t.start, t.len] for t in tokens]})
+            # Tuples, not the lists a Doc keeps for msgpack: cheaper to build, and the
+            # garbage collector stops tracking them, so a batch held in memory is not walked
+            # again at every collection.
+            yield Morphology(text, {"kiwi": [(t.form, t.tag, t.start, t.len) for t in tokens]})
 
     def _doc(self, text: str, tokens) -> Doc:
         words, spaces, groups = _segments(text, tokens)

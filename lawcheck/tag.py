@@ -10,6 +10,7 @@ rules/patterns/; this module only applies them.
 from __future__ import annotations
 
 import re
+import re._parser
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +37,24 @@ class ModalityPattern:
     requires: re.Pattern | None
     must_match: tuple[str, ...]
     must_not_match: tuple[str, ...]
+    reach: int | None  # see `_reach`
+
+
+def _reach(pattern: re.Pattern) -> int | None:
+    """How far from the end of a string a match of a `$`-anchored pattern can start: its widest
+    match, plus one for the line break `$` may stand before; None when the pattern is not
+    anchored at the end or has no widest match ("… .*/EF$").
+
+    A sentence is searched from there only: most tail patterns span a few morphemes, and
+    scanning the whole sentence for each of them was most of the tagger's regex time (issue 7).
+    A match found from there is the one a search of the whole string finds, since none can
+    start earlier.
+    """
+    parsed = re._parser.parse(pattern.pattern, pattern.flags)
+    if not len(parsed) or parsed[-1] != (re._parser.AT, re._parser.AT_END):
+        return None
+    widest = parsed.getwidth()[1]
+    return widest + 1 if widest < re._parser.MAXWIDTH else None
 
 
 @dataclass(frozen=True)
@@ -108,16 +127,18 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
                 f"{path}: {pid} needs examples.must_match and "
                 "examples.must_not_match (at least one each)"
             )
+        tail = _regex(entry.get("tail"), path, f"{pid}.tail")
         modality.append(
             ModalityPattern(
                 id=pid,
                 modality=mod,
-                tail=_regex(entry.get("tail"), path, f"{pid}.tail"),
+                tail=tail,
                 requires=_regex(entry["requires"], path, f"{pid}.requires")
                 if entry.get("requires")
                 else None,
                 must_match=must,
                 must_not_match=must_not,
+                reach=_reach(tail),
             )
         )
     path = directory / "actors.yaml"
@@ -188,12 +209,25 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass sets its fields through object.__setattr__, which made
+# building the morphemes cost three times as much (issue 7). Nothing changes a Morph once made.
+@dataclass(slots=True)
 class Morph:
     form: str
     tag: str  # Sejong tag without irregular suffix (VV-R -> VV)
     start: int
     end: int
+    # "form/TAG", the unit the pattern files are written over: made once here, not again for
+    # every string a sentence is searched as.
+    key: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.key = f"{self.form}/{self.tag}"
+
+
+def _morph_string(morphs: list[Morph]) -> str:
+    """Morphemes as the pattern files read them: "사업자/NNG 는/JX …"."""
+    return " ".join([m.key for m in morphs])
 
 
 @dataclass(frozen=True)
@@ -258,9 +292,6 @@ class ClauseTag:
         }
 
 
-_NOTE_RE = re.compile(r"\s*(<[^<>]*>|\[[^\[\]]*\])\s*$")
-
-
 def morphs_of(doc: Doc) -> list[Morph]:
     """Kiwi morphemes of a doc, with character offsets in doc.text.
 
@@ -268,24 +299,26 @@ def morphs_of(doc: Doc) -> list[Morph]:
     "안전/NNG 성/XSN" → 안전성/NNG): the cue lists name words, not morphemes.
     """
     morphs: list[Morph] = []
-    for form, tag, start, length in doc.user_data.get("kiwi", []):
-        tag = tag.split("-")[0]
-        if (
-            tag == "ETM"
-            and form == "는"
-            and morphs
-            and morphs[-1].tag == "VCP"
-            and morphs[-1].start == morphs[-1].end
-        ):
-            # Kiwi sometimes reads the topic particle after a noun ending in a vowel as an
-            # elided copula + adnominal ("사업자/NNG 이/VCP 는/ETM"); it is "사업자/NNG 는/JX".
-            morphs.pop()
-            tag = "JX"
-        if tag == "XSN" and morphs and morphs[-1].tag == "NNG" and morphs[-1].end == start:
-            last = morphs.pop()
-            morphs.append(Morph(last.form + form, "NNG", last.start, start + length))
-            continue
-        morphs.append(Morph(form, tag, start, start + length))
+    last: Morph | None = None  # morphs[-1]
+    for form, tag, start, length in doc.user_data.get("kiwi", ()):
+        if "-" in tag:
+            tag = tag.split("-")[0]
+        if last is not None:
+            if (
+                tag == "ETM"
+                and form == "는"
+                and last.tag == "VCP"
+                and last.start == last.end
+            ):
+                # Kiwi sometimes reads the topic particle after a noun ending in a vowel as an
+                # elided copula + adnominal ("사업자/NNG 이/VCP 는/ETM"); it is "사업자/NNG 는/JX".
+                morphs.pop()
+                tag = "JX"
+            elif tag == "XSN" and last.tag == "NNG" and last.end == start:
+                last = morphs[-1] = Morph(last.form + form, "NNG", last.start, start + length)
+                continue
+        last = Morph(form, tag, start, start + length)
+        morphs.append(last)
     return morphs
 
 
@@ -298,25 +331,29 @@ def sentences(text: str, morphs: list[Morph]) -> list[tuple[int, int, list[Morph
     out: list[tuple[int, int, list[Morph]]] = []
     current: list[Morph] = []
     depth = 0
-    for i, morph in enumerate(morphs):
-        # A line break between two morphemes ends the sentence. Only the gap is read, so long
-        # clauses (부칙 of 200k characters) stay linear.
-        if current and "\n" in text[current[-1].end : morph.start]:
-            out.append((current[0].start, current[-1].end, current))
-            current = []
-            depth = 0
+    # A line break between two morphemes ends the sentence. `newline` is the first line break
+    # at or after `searched` (-1: none), found again only when a gap lies outside what it
+    # answers: each part of the text is searched about once, so long clauses (부칙 of 200k
+    # characters) stay linear, and a clause without line breaks is searched once.
+    searched, newline = 0, text.find("\n")
+    for morph in morphs:
+        if current:
+            gap = current[-1].end
+            if gap < searched or 0 <= newline < gap:
+                searched, newline = gap, text.find("\n", gap)
+            if 0 <= newline < morph.start:
+                out.append((current[0].start, current[-1].end, current))
+                current = []
+                depth = 0
         current.append(morph)
         if morph.form in ("(", "（"):
             depth += 1
         elif morph.form in (")", "）") and depth:
             depth -= 1
-        nxt = morphs[i + 1] if i + 1 < len(morphs) else None
-        if morph.tag == "SF" and current[:-1] and current[-2].tag == "EF" and not depth:
+        # "…한다 다만" without a period is rare: the sentence goes on until the period.
+        if morph.tag == "SF" and len(current) > 1 and current[-2].tag == "EF" and not depth:
             out.append((current[0].start, morph.end, current))
             current = []
-        elif morph.tag == "EF" and nxt is not None and nxt.tag != "SF" and nxt.form != ".":
-            # "…한다 다만" without a period is rare; keep going until the period.
-            continue
     if current:
         out.append((current[0].start, current[-1].end, current))
     return out
@@ -336,7 +373,7 @@ def _tail_string(morphs: list[Morph]) -> str:
                 items.pop()
         if items:
             items.pop()
-    return " ".join(f"{m.form}/{m.tag}" for m in items), items
+    return _morph_string(items), items
 
 
 def sentence_modality(
@@ -344,13 +381,18 @@ def sentence_modality(
 ) -> tuple[Modality, str | None, tuple[int, int] | None]:
     """The modality of one sentence and the pattern that gave it."""
     tail, kept = _tail_string(morphs)
-    whole = " ".join(f"{m.form}/{m.tag}" for m in morphs)
+    size = len(tail)
+    whole = None  # joined only for a pattern with a requirement whose tail matched
     for pattern in patterns.modality:
-        match = pattern.tail.search(tail)
+        reach = pattern.reach
+        match = pattern.tail.search(tail, size - reach if reach is not None and reach < size else 0)
         if match is None:
             continue
-        if pattern.requires is not None and pattern.requires.search(whole) is None:
-            continue
+        if pattern.requires is not None:
+            if whole is None:
+                whole = _morph_string(morphs)
+            if pattern.requires.search(whole) is None:
+                continue
         # Map the match back to characters: count the morphemes in the matched suffix.
         n = len(match.group(0).split(" "))
         span = (kept[-n].start, kept[-1].end) if kept and n <= len(kept) else None
@@ -429,7 +471,7 @@ def _subject(text: str, morphs: list[Morph]) -> tuple[str, tuple[int, int] | Non
         (m.start for m in morphs if m.tag == "JX" and m.form in ("은", "는")), len(text)
     )
     for morph in morphs:
-        if morph.form.startswith("누구") and morph.tag == "NP" and morph.start < first_topic:
+        if morph.tag == "NP" and morph.form.startswith("누구") and morph.start < first_topic:
             end = morph.end
             rest = text[end : end + 3]
             if rest.startswith("든지") or rest.startswith("도"):
@@ -504,10 +546,15 @@ def _defined_name(text: str, morphs: list[Morph], close: int) -> tuple[str, tupl
     return match.group(1), (start + match.start(1), start + match.end(1))
 
 
+_SPACES_RE = re.compile(r"\s+")
+_GROUP_SUFFIX_RE = re.compile(r"등$")
+_CONJUNCTION_RE = re.compile(r"\s*(?:및|또는|,)\s*")
+
+
 def actor_type(actor: str, patterns: Patterns) -> ActorType:
     """State, private or anyone, from the actor lexicon (rules/patterns/actors.yaml)."""
     # "신용정보회사등", "국가기관등": a defined group is typed by its head noun.
-    compact = re.sub(r"등$", "", re.sub(r"\s+", "", actor))
+    compact = _GROUP_SUFFIX_RE.sub("", _SPACES_RE.sub("", actor))
     if not compact:
         return ActorType.NONE
     for kind in (ActorType.ANYONE, ActorType.STATE, ActorType.PRIVATE):
@@ -538,7 +585,7 @@ def _object_party(text: str, morphs: list[Morph], patterns: Patterns) -> tuple[s
             continue
         phrase = text[morphs[j + 1].start : morphs[i - 1].end]
         # "A 및 그 임직원에 대해서는": each conjunct is typed, a private one wins.
-        kinds = {actor_type(part, patterns) for part in re.split(r"\s*(?:및|또는|,)\s*", phrase)}
+        kinds = {actor_type(part, patterns) for part in _CONJUNCTION_RE.split(phrase)}
         kind = next((k for k in (ActorType.PRIVATE, ActorType.ANYONE, ActorType.STATE)
                      if k in kinds), ActorType.NONE)
         if kind in (ActorType.PRIVATE, ActorType.ANYONE):
@@ -658,13 +705,16 @@ def _sentence_decision(
     return _Decision(tag, rule, actor, kind, party, tuple(evidence))
 
 
+_APPLICANT_RE = re.compile(r"(려는|고자\s*하는)\s*(자|사람|기업|법인|기관)$")
+
+
 def _seeks_benefit(
     actor: str, span: tuple[int, int] | None, morphs: list[Morph], patterns: Patterns
 ) -> bool:
     """Whether the actor is described as seeking support or relief ("비용 지원을 받으려는
     사람", "규제특례의 유효기간을 연장받으려는 자", "전문인력양성기관으로 지정받으려는 자"):
     what such an applicant must file is the procedure of a benefit, not a burden."""
-    if not span or not re.search(r"(려는|고자\s*하는)\s*(자|사람|기업|법인|기관)$", actor):
+    if not span or not _APPLICANT_RE.search(actor):
         return False
     nouns = {m.form for m in morphs if span[0] <= m.start < span[1] and m.tag == "NNG"}
     return bool(
@@ -846,7 +896,7 @@ _OTHER_LAWS_RE = re.compile(r"「[^」]+」|다른 (?:법률|법령)|관계 법�
 def _cue_matches(morphs: list[Morph], patterns: Patterns) -> dict[str, list[str]]:
     """Cue phrases (rules/patterns/predicates.yaml regulate_cues / promote_cues) in the main
     part of a sentence, as its "form/TAG" string."""
-    string = " ".join(f"{m.form}/{m.tag}" for m in _main_part(morphs))
+    string = _morph_string(_main_part(morphs))
     return {
         kind: [m.group(0) for p in regexes for m in p.finditer(string)]
         for kind, regexes in patterns.cues.items()
@@ -969,7 +1019,7 @@ def _features(
                     Evidence(morph.start, morph.end, f"predicate:{kind}", f"PRED-{kind.upper()}")
                 )
                 break
-    string = " ".join(f"{m.form}/{m.tag}" for m in morphs)
+    string = _morph_string(morphs)
     cues = _cue_matches(morphs, patterns)
     # Phrases that say what an otherwise procedural verb does: "시정을 권고하다" is an
     # enforcement step, "표준계약서를 … 권장하다" and "우선적으로 고려하다" are support, and
@@ -977,10 +1027,11 @@ def _features(
     classes["regulate"] += 2.0 * len(cues["regulate"])
     classes["promote"] += 3.0 * len(cues["promote"])
     final_heads = {h[0].form for h in heads if h[1]}
+    purpose = _purpose_nouns(morphs)
     if not final_heads & patterns.predicates["procedural"]:
         # A purpose ("…의 진흥을 위하여") colours a support, planning or standard-setting
         # verb; it does not turn a request, a survey or a committee's work into support.
-        for morph in _purpose_nouns(morphs):
+        for morph in purpose:
             if morph.form in patterns.predicates["promote"]:
                 classes["promote"] += 1.5
                 evidence.append(
@@ -990,9 +1041,10 @@ def _features(
     if not any(classes.values()):
         # "지원대상사업을 선정할 때에는 … 고려해야 한다": criteria for choosing beneficiaries
         # belong to the support measure.
+        choices = patterns.predicates["direct_support"] | {"선정", "지정"}
         for i in range(len(morphs) - 3):
             if (
-                morphs[i].form in patterns.predicates["direct_support"] | {"선정", "지정"}
+                morphs[i].form in choices
                 and morphs[i + 1].tag == "XSV"
                 and morphs[i + 2].tag == "ETM"
                 and morphs[i + 3].form == "때"
@@ -1017,7 +1069,7 @@ def _features(
     best = max(classes, key=lambda k: classes[k]) if any(classes.values()) else None
     # What the state's action is for: an activity or industry (promotion) or protection
     # against harm (a policy that is neither support nor a burden on anyone).
-    goal_nouns = {m.form for m in _purpose_nouns(morphs)} | _object_nouns(morphs)
+    goal_nouns = {m.form for m in purpose} | _object_nouns(morphs)
     words = {m.form for m in morphs}
     if words & patterns.predicates["relief"]:
         # "규제를 최소화하다", "규제를 개선하다": removing regulation fosters an activity.
@@ -1025,12 +1077,18 @@ def _features(
     protective = bool(goal_nouns & patterns.predicates["protect"])
     # Supporting or fostering others' activity (self-regulation, compliance) is support
     # even when its aim is protection (LABELING.md §3.2).
-    supported = {h[0].form for h in heads} | {m.form for m in _purpose_nouns(morphs)}
+    supported = {h[0].form for h in heads} | {m.form for m in purpose}
     industrial = (
         bool(goal_nouns & patterns.predicates["industry"])
         or bool(cues["promote"])
         or bool(supported & patterns.predicates["direct_support"])
     )
+    deemed = _deemed_word(morphs)
+    end = morphs[-1].end
+    support_items = 0
+    for m in context or morphs:
+        if m.start > end and m.form in patterns.predicates["direct_support"]:
+            support_items += 1
     return {
         "classes": classes,
         "best": best,
@@ -1039,8 +1097,8 @@ def _features(
         "protective": protective and not industrial,
         "civil": bool(words & patterns.predicates["civil"]),
         "criminal_procedure": bool(words & patterns.predicates["criminal_procedure"]),
-        "deemed_burden": _deemed_word(morphs) in patterns.predicates["deemed_burden"],
-        "deemed_state": actor_type(_deemed_word(morphs), patterns) is ActorType.STATE,
+        "deemed_burden": deemed in patterns.predicates["deemed_burden"],
+        "deemed_state": actor_type(deemed, patterns) is ActorType.STATE,
         "freedom": bool(_FREEDOM_RE.search(string)),
         "final_heads": final_heads,
         # "중앙행정기관의 장은 … 위원회에 등록하여야 한다": registration or reporting inside
@@ -1048,12 +1106,7 @@ def _features(
         "internal_report": bool(final_heads & _REPORT_NOUNS)
         and _reports_only_to_state(text, morphs, patterns),
         "task_heads": patterns.predicates["tasks"],
-        "support_items": sum(
-            m.form in patterns.predicates["direct_support"]
-            for m in (context or morphs)
-            if m.start > morphs[-1].end
-        )
-        >= 2,
+        "support_items": support_items >= 2,
         "other_laws_notwithstanding": bool(_NOTWITHSTANDING_RE.search(text, morphs[0].start,
                                                                       morphs[-1].end)),
         # A request that follows a duty in the same sentence ("검토하여야 하며, … 요청할 수
