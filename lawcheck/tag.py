@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import re._parser
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -37,24 +38,64 @@ class ModalityPattern:
     requires: re.Pattern | None
     must_match: tuple[str, ...]
     must_not_match: tuple[str, ...]
-    reach: int | None  # see `_reach`
+    # Where a match of `tail` can lie (see `_tail_extent`): how far from the end of the string
+    # it can start, and what the string must end with.
+    reach: int | None
+    endings: tuple[str, ...]
 
 
-def _reach(pattern: re.Pattern) -> int | None:
-    """How far from the end of a string a match of a `$`-anchored pattern can start: its widest
-    match, plus one for the line break `$` may stand before; None when the pattern is not
-    anchored at the end or has no widest match ("… .*/EF$").
+def _any_of(regexes: tuple[re.Pattern, ...], path: Path, where: str) -> re.Pattern:
+    """One regex that matches wherever one of `regexes` does: typing an actor takes one search
+    per type, not one per regex (issue 7). Only for short strings: over a sentence the
+    combination is slower than its parts, which each skip to their own first characters.
 
-    A sentence is searched from there only: most tail patterns span a few morphemes, and
-    scanning the whole sentence for each of them was most of the tagger's regex time (issue 7).
-    A match found from there is the one a search of the whole string finds, since none can
-    start earlier.
+    Raises:
+        PatternFileError: a regex refers back to a group; in the combination its number would
+            name another regex's group.
+    """
+    for regex in regexes:
+        if _refers_back(re._parser.parse(regex.pattern, regex.flags)):
+            raise PatternFileError(f"{path}: {where}: {regex.pattern!r} must not refer to a group")
+    return re.compile("|".join(f"(?:{regex.pattern})" for regex in regexes))
+
+
+def _refers_back(node) -> bool:
+    """Whether a parsed regex (or a part of one) has a group reference: \\1, (?P=name), (?(1)…)."""
+    if isinstance(node, re._parser.SubPattern):
+        return any(
+            op in (re._parser.GROUPREF, re._parser.GROUPREF_EXISTS) or _refers_back(value)
+            for op, value in node
+        )
+    if isinstance(node, (list, tuple)):
+        return any(_refers_back(part) for part in node)
+    return False
+
+
+def _tail_extent(pattern: re.Pattern) -> tuple[int | None, tuple[str, ...]]:
+    """For a pattern anchored at the end (`…$`): how far from the end of a string its match can
+    start, and the strings one of which the string must end with. Without an anchor, or with
+    no widest match ("… .*/EF$"), the reach is None; with no literal text before the anchor
+    (or case folded), any ending will do: ("",).
+
+    A sentence is tested for the ending and then searched from the reach only: scanning every
+    sentence whole for each of the tail patterns was most of the tagger's regex time (issue 7).
+    Both find what a search of the whole string finds: no match can start earlier, and none can
+    end otherwise. The reach and endings allow for the line break `$` may stand before.
     """
     parsed = re._parser.parse(pattern.pattern, pattern.flags)
     if not len(parsed) or parsed[-1] != (re._parser.AT, re._parser.AT_END):
-        return None
+        return None, ("",)
     widest = parsed.getwidth()[1]
-    return widest + 1 if widest < re._parser.MAXWIDTH else None
+    reach = widest + 1 if widest < re._parser.MAXWIDTH else None
+    if pattern.flags & re.IGNORECASE:
+        return reach, ("",)
+    ending = []
+    for op, value in reversed(parsed[:-1]):
+        if op is not re._parser.LITERAL:
+            break
+        ending.append(chr(value))
+    ending = "".join(reversed(ending))
+    return reach, (ending, ending + "\n")
 
 
 @dataclass(frozen=True)
@@ -68,6 +109,7 @@ class Patterns:
     burden: tuple[re.Pattern, ...]  # morpheme-string regexes that put a burden on the actor
     cues: dict[str, tuple[re.Pattern, ...]]  # regulate / promote -> morpheme-string regexes
     predicate_examples: dict  # regulate/promote/administer -> sentences; burden/cues -> must/not
+    any_actor: dict[str, re.Pattern]  # ActorType value -> one regex for all of `actors`
 
 
 def _load_yaml(path: Path) -> dict:
@@ -128,6 +170,7 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
                 "examples.must_not_match (at least one each)"
             )
         tail = _regex(entry.get("tail"), path, f"{pid}.tail")
+        reach, endings = _tail_extent(tail)
         modality.append(
             ModalityPattern(
                 id=pid,
@@ -138,10 +181,11 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
                 else None,
                 must_match=must,
                 must_not_match=must_not,
-                reach=_reach(tail),
+                reach=reach,
+                endings=endings,
             )
         )
-    path = directory / "actors.yaml"
+    path = actors_path = directory / "actors.yaml"
     actors_raw = _load_yaml(path)
     actors = {}
     for kind in (ActorType.ANYONE, ActorType.STATE, ActorType.PRIVATE):
@@ -201,6 +245,7 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
         burden,
         cues,
         examples,
+        {kind: _any_of(regexes, actors_path, kind) for kind, regexes in actors.items()},
     )
 
 
@@ -384,6 +429,8 @@ def sentence_modality(
     size = len(tail)
     whole = None  # joined only for a pattern with a requirement whose tail matched
     for pattern in patterns.modality:
+        if not tail.endswith(pattern.endings):
+            continue
         reach = pattern.reach
         match = pattern.tail.search(tail, size - reach if reach is not None and reach < size else 0)
         if match is None:
@@ -467,9 +514,11 @@ def _subject(text: str, morphs: list[Morph]) -> tuple[str, tuple[int, int] | Non
     A phrase headed by 자/사람 after a relative clause ("…을 위반한 자는") is taken whole, so
     the duty-bearer reads as the law writes it.
     """
-    first_topic = next(
-        (m.start for m in morphs if m.tag == "JX" and m.form in ("은", "는")), len(text)
-    )
+    first_topic = len(text)
+    for morph in morphs:
+        if morph.tag == "JX" and morph.form in ("은", "는"):
+            first_topic = morph.start
+            break
     for morph in morphs:
         if morph.tag == "NP" and morph.form.startswith("누구") and morph.start < first_topic:
             end = morph.end
@@ -558,7 +607,7 @@ def actor_type(actor: str, patterns: Patterns) -> ActorType:
     if not compact:
         return ActorType.NONE
     for kind in (ActorType.ANYONE, ActorType.STATE, ActorType.PRIVATE):
-        if any(p.search(compact) for p in patterns.actors[kind.value]):
+        if patterns.any_actor[kind.value].search(compact):
             return kind
     return ActorType.NONE
 
@@ -1051,10 +1100,6 @@ def _features(
             ):
                 classes["promote"] += 1.0
                 break
-    burden = [p for p in patterns.burden if p.search(string)]
-    if burden and _reports_only_to_state(text, morphs, patterns):
-        # "금융감독원장은 … 금융위원회에 보고하여야 한다": reporting inside the state.
-        burden = [p for p in burden if not p.search(_REPORT_TO_PLACEHOLDER)]
     # A penalty imposed ("과징금을 부과할 수 있다", "과태료는 … 부과ㆍ징수한다"), not money
     # already collected ("징수한 과징금은 … 사용할 수 있다").
     sanction = [
@@ -1067,63 +1112,99 @@ def _features(
     for m in sanction:
         evidence.append(Evidence(m.start, m.end, "sanction", "PRED-SANCTION"))
     best = max(classes, key=lambda k: classes[k]) if any(classes.values()) else None
-    # What the state's action is for: an activity or industry (promotion) or protection
-    # against harm (a policy that is neither support nor a burden on anyone).
-    goal_nouns = {m.form for m in purpose} | _object_nouns(morphs)
     words = {m.form for m in morphs}
-    if words & patterns.predicates["relief"]:
-        # "규제를 최소화하다", "규제를 개선하다": removing regulation fosters an activity.
-        goal_nouns -= {"규제"}
-    protective = bool(goal_nouns & patterns.predicates["protect"])
-    # Supporting or fostering others' activity (self-regulation, compliance) is support
-    # even when its aim is protection (LABELING.md §3.2).
-    supported = {h[0].form for h in heads} | {m.form for m in purpose}
-    industrial = (
-        bool(goal_nouns & patterns.predicates["industry"])
-        or bool(cues["promote"])
-        or bool(supported & patterns.predicates["direct_support"])
+    start, end = morphs[0].start, morphs[-1].end
+
+    def burden() -> bool:
+        found = [p for p in patterns.burden if p.search(string)]
+        if found and _reports_only_to_state(text, morphs, patterns):
+            # "금융감독원장은 … 금융위원회에 보고하여야 한다": reporting inside the state.
+            found = [p for p in found if not p.search(_REPORT_TO_PLACEHOLDER)]
+        return bool(found)
+
+    def protective() -> bool:
+        # What the state's action is for: an activity or industry (promotion) or protection
+        # against harm (a policy that is neither support nor a burden on anyone).
+        goal_nouns = {m.form for m in purpose} | _object_nouns(morphs)
+        if words & patterns.predicates["relief"]:
+            # "규제를 최소화하다", "규제를 개선하다": removing regulation fosters an activity.
+            goal_nouns -= {"규제"}
+        # Supporting or fostering others' activity (self-regulation, compliance) is support
+        # even when its aim is protection (LABELING.md §3.2).
+        supported = {h[0].form for h in heads} | {m.form for m in purpose}
+        industrial = (
+            bool(goal_nouns & patterns.predicates["industry"])
+            or bool(cues["promote"])
+            or bool(supported & patterns.predicates["direct_support"])
+        )
+        return bool(goal_nouns & patterns.predicates["protect"]) and not industrial
+
+    def support_items() -> bool:
+        count = 0
+        for m in context or morphs:
+            if m.start > end and m.form in patterns.predicates["direct_support"]:
+                count += 1
+        return count >= 2
+
+    delegated_term = lru_cache(maxsize=None)(
+        lambda: _delegated_term(text, morphs, context or morphs, patterns)
     )
-    deemed = _deemed_word(morphs)
-    end = morphs[-1].end
-    support_items = 0
-    for m in context or morphs:
-        if m.start > end and m.form in patterns.predicates["direct_support"]:
-            support_items += 1
-    return {
-        "classes": classes,
-        "best": best,
-        "burden": bool(burden),
-        "sanction": bool(sanction),
-        "protective": protective and not industrial,
-        "civil": bool(words & patterns.predicates["civil"]),
-        "criminal_procedure": bool(words & patterns.predicates["criminal_procedure"]),
-        "deemed_burden": deemed in patterns.predicates["deemed_burden"],
-        "deemed_state": actor_type(deemed, patterns) is ActorType.STATE,
-        "freedom": bool(_FREEDOM_RE.search(string)),
-        "final_heads": final_heads,
-        # "중앙행정기관의 장은 … 위원회에 등록하여야 한다": registration or reporting inside
-        # the state.
-        "internal_report": bool(final_heads & _REPORT_NOUNS)
-        and _reports_only_to_state(text, morphs, patterns),
-        "task_heads": patterns.predicates["tasks"],
-        "support_items": support_items >= 2,
-        "other_laws_notwithstanding": bool(_NOTWITHSTANDING_RE.search(text, morphs[0].start,
-                                                                      morphs[-1].end)),
-        # A request that follows a duty in the same sentence ("검토하여야 하며, … 요청할 수
-        # 있다") is part of that duty.
-        "request": bool(final_heads & {"요청", "신청", "요구", "제안"})
-        and not _DUTY_LINK_RE.search(string),
-        "relief_request": bool(words & patterns.predicates["relief_requested"]),
-        "funding": bool(words & patterns.predicates["funding"]),
-        "plan_contents": bool(_PLAN_CONTENTS_RE.search(string)),
-        # "…은 … 발전되어야 한다": a principle without an addressee.
-        "passive": bool(_PASSIVE_DUTY_RE.search(string)),
-        "self_regulation": bool(_SELF_REGULATION_RE.search(text, morphs[0].start, morphs[-1].end)),
-        "other_laws": bool(_OTHER_LAWS_RE.search(text, morphs[0].start, morphs[-1].end)),
-        "instrument_terms": _sets_instrument_terms(morphs, patterns),
-        **_delegated_term(text, morphs, context or morphs, patterns),
-        "heads": [h[0].form for h in heads],
-    }
+    return _Features(
+        {
+            "classes": classes,
+            "best": best,
+            "sanction": bool(sanction),
+            "civil": bool(words & patterns.predicates["civil"]),
+            "criminal_procedure": bool(words & patterns.predicates["criminal_procedure"]),
+            "final_heads": final_heads,
+            "task_heads": patterns.predicates["tasks"],
+            "relief_request": bool(words & patterns.predicates["relief_requested"]),
+            "funding": bool(words & patterns.predicates["funding"]),
+            "heads": [h[0].form for h in heads],
+        },
+        {
+            "burden": burden,
+            "protective": protective,
+            "deemed_burden": lambda: _deemed_word(morphs) in patterns.predicates["deemed_burden"],
+            "deemed_state": lambda: actor_type(_deemed_word(morphs), patterns) is ActorType.STATE,
+            "freedom": lambda: bool(_FREEDOM_RE.search(string)),
+            # "중앙행정기관의 장은 … 위원회에 등록하여야 한다": registration or reporting inside
+            # the state.
+            "internal_report": lambda: bool(final_heads & _REPORT_NOUNS)
+            and _reports_only_to_state(text, morphs, patterns),
+            "support_items": support_items,
+            "other_laws_notwithstanding": lambda: bool(
+                _NOTWITHSTANDING_RE.search(text, start, end)
+            ),
+            # A request that follows a duty in the same sentence ("검토하여야 하며, … 요청할 수
+            # 있다") is part of that duty.
+            "request": lambda: bool(final_heads & {"요청", "신청", "요구", "제안"})
+            and not _DUTY_LINK_RE.search(string),
+            "plan_contents": lambda: bool(_PLAN_CONTENTS_RE.search(string)),
+            # "…은 … 발전되어야 한다": a principle without an addressee.
+            "passive": lambda: bool(_PASSIVE_DUTY_RE.search(string)),
+            "self_regulation": lambda: bool(_SELF_REGULATION_RE.search(text, start, end)),
+            "other_laws": lambda: bool(_OTHER_LAWS_RE.search(text, start, end)),
+            "instrument_terms": lambda: _sets_instrument_terms(morphs, patterns),
+            "delegated_definition": lambda: delegated_term()["delegated_definition"],
+            "best_term": lambda: delegated_term()["best_term"],
+        },
+    )
+
+
+class _Features(dict):
+    """The features of a sentence: those given as functions are worked out when first read.
+    Most decisions read a few of them, so the rest cost nothing (issue 7)."""
+
+    __slots__ = ("_deferred",)
+
+    def __init__(self, known: dict, deferred: dict[str, Callable[[], object]]):
+        super().__init__(known)
+        self._deferred = deferred
+
+    def __missing__(self, key: str):
+        value = self[key] = self._deferred[key]()
+        return value
 
 
 def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
