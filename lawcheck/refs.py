@@ -410,8 +410,11 @@ class CitedUnit:
     top: int | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        top = next((i for i, name in enumerate(_LEVELS) if getattr(self, name) is not None), None)
-        object.__setattr__(self, "top", top)
+        for index, name in enumerate(_LEVELS):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, "top", index)
+                return
+        object.__setattr__(self, "top", None)
 
 
 @dataclass(frozen=True)
@@ -693,8 +696,8 @@ def _chain(
             )
         )
         # Conjuncts: "제31조제2항ㆍ제3항", "제3조 및 제5조", "본문 및 단서".
-        part = _PART_CONJ_RE.match(text, end)
-        if part and unit.part:
+        part = _PART_CONJ_RE.match(text, end) if unit.part else None
+        if part:
             unit = replace(unit, part=part.group("p"))
             first_start, end = part.start("p"), part.end()
             continue
