@@ -410,8 +410,11 @@ class CitedUnit:
     top: int | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        top = next((i for i, name in enumerate(_LEVELS) if getattr(self, name) is not None), None)
-        object.__setattr__(self, "top", top)
+        for index, name in enumerate(_LEVELS):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, "top", index)
+                return
+        object.__setattr__(self, "top", None)
 
 
 @dataclass(frozen=True)
@@ -528,16 +531,20 @@ def extract_references(text: str) -> list[RawCitation]:
     Pure and context-free: "제1항" stays relative and "같은 법" unnamed until `resolve`.
     Article headings ("제3조(정의)"), omitted 부칙 articles and amendment notes are skipped.
     """
-    skip = [(m.start(), m.end()) for m in _SKIP_RE.finditer(text)]
-    skip_starts = [s for s, _ in skip]
     out: list[RawCitation] = []
     pos = 0
     amended: tuple[str, int] | None = None  # law named by "… 일부를 다음과 같이 개정한다", end
+    # Skipped spans, found at the first candidate (a third of the clauses have none).
+    skip: list[tuple[int, int]] | None = None
+    skip_starts: list[int] = []
     while True:
         match = _START_RE.search(text, pos)
         if match is None:
             break
         start = match.start()
+        if skip is None:
+            skip = [(m.start(), m.end()) for m in _SKIP_RE.finditer(text)]
+            skip_starts = [s for s, _ in skip]
         index = bisect.bisect_right(skip_starts, start) - 1
         if index >= 0 and skip[index][0] <= start < skip[index][1]:
             pos = skip[index][1]
@@ -689,8 +696,8 @@ def _chain(
             )
         )
         # Conjuncts: "제31조제2항ㆍ제3항", "제3조 및 제5조", "본문 및 단서".
-        part = _PART_CONJ_RE.match(text, end)
-        if part and unit.part:
+        part = _PART_CONJ_RE.match(text, end) if unit.part else None
+        if part:
             unit = replace(unit, part=part.group("p"))
             first_start, end = part.start("p"), part.end()
             continue
@@ -777,7 +784,7 @@ def _parse_unit(text: str, pos: int) -> tuple[CitedUnit, int] | None:
             end = subitem.end()
     if addendum and "article" not in fields:
         return None
-    has_level = any(k in fields for k in ("annex", "article", "paragraph", "item", "subitem"))
+    has_level = not fields.keys().isdisjoint(_LEVELS)
     each = _EACH_RE.match(text, end)
     if each:
         fields["each"] = each.group("e")
