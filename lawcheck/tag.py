@@ -256,7 +256,8 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
 
 # Not frozen: a frozen dataclass sets its fields through object.__setattr__, which made
 # building the morphemes cost three times as much (issue 7). Nothing changes a Morph once made.
-@dataclass(slots=True)
+# One __init__ rather than the generated one and a __post_init__: one call per morpheme.
+@dataclass(slots=True, init=False)
 class Morph:
     form: str
     tag: str  # Sejong tag without irregular suffix (VV-R -> VV)
@@ -264,10 +265,14 @@ class Morph:
     end: int
     # "form/TAG", the unit the pattern files are written over: made once here, not again for
     # every string a sentence is searched as.
-    key: str = field(init=False, repr=False, compare=False)
+    key: str = field(repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        self.key = f"{self.form}/{self.tag}"
+    def __init__(self, form: str, tag: str, start: int, end: int):
+        self.form = form
+        self.tag = tag
+        self.start = start
+        self.end = end
+        self.key = f"{form}/{tag}"
 
 
 def _morph_string(morphs: list[Morph]) -> str:
@@ -275,7 +280,7 @@ def _morph_string(morphs: list[Morph]) -> str:
     return " ".join([m.key for m in morphs])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SentenceTag:
     """Modality of one sentence of a clause."""
 
@@ -287,7 +292,7 @@ class SentenceTag:
     proviso: bool  # starts with 다만 (단서)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     start: int
     end: int
@@ -295,7 +300,7 @@ class Evidence:
     pattern: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClauseTag:
     """The analysis of one clause text."""
 
@@ -381,8 +386,9 @@ def sentences(text: str, morphs: list[Morph]) -> list[tuple[int, int, list[Morph
     # answers: each part of the text is searched about once, so long clauses (부칙 of 200k
     # characters) stay linear, and a clause without line breaks is searched once.
     searched, newline = 0, text.find("\n")
+    lines = newline >= 0
     for morph in morphs:
-        if current:
+        if lines and current:
             gap = current[-1].end
             if gap < searched or 0 <= newline < gap:
                 searched, newline = gap, text.find("\n", gap)
@@ -716,7 +722,7 @@ def tag_doc(doc: Doc, patterns: Patterns | None = None) -> ClauseTag:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Decision:
     tag: Tag
     rule: str
@@ -739,9 +745,10 @@ def _sentence_decision(
         evidence.append(
             Evidence(*sentence.predicate, f"modality:{sentence.modality.value}", sentence.pattern)
         )
-    actor, actor_span, how = _subject(text, _final_clause(morphs))
-    if not actor:
-        actor, actor_span, how = _subject(text, list(morphs))
+    final = _final_clause(morphs)
+    actor, actor_span, how = _subject(text, final)
+    if not actor and final is not morphs:
+        actor, actor_span, how = _subject(text, morphs)
     kind = ActorType.ANYONE if how == "anyone" else actor_type(actor, patterns)
     if actor_span:
         evidence.append(Evidence(*actor_span, f"actor:{kind.value}", "ACTOR-SUBJECT"))
