@@ -73,6 +73,27 @@ def _refers_back(node) -> bool:
     return False
 
 
+def _needle(regex: re.Pattern) -> str:
+    """The longest text every match of `regex` contains: a run of plain characters outside any
+    group, repetition or alternative ("(준수|시정)/NNG 하/XSV 도록/EC …" → "/NNG 하/XSV 도록/EC ");
+    "" when there is none or the regex ignores case.
+
+    A sentence without it is not searched: most cue and burden regexes start with a group of
+    alternatives, which the regex engine tries at nearly every character (issue 7).
+    """
+    if regex.flags & re.IGNORECASE:
+        return ""
+    runs, run = [], []
+    for op, value in re._parser.parse(regex.pattern, regex.flags):
+        if op is re._parser.LITERAL:
+            run.append(chr(value))
+        else:
+            runs.append("".join(run))
+            run = []
+    runs.append("".join(run))
+    return max(runs, key=len)
+
+
 def _tail_extent(pattern: re.Pattern) -> tuple[int | None, tuple[str, ...]]:
     """For a pattern anchored at the end (`…$`): how far from the end of a string its match can
     start, and the strings one of which the string must end with. Without an anchor, or with
@@ -108,8 +129,10 @@ class Patterns:
     actors: dict[str, tuple[re.Pattern, ...]]  # ActorType value -> regexes
     actor_examples: dict[str, tuple[str, ...]]  # ActorType value -> strings of that type
     predicates: dict[str, frozenset[str]]  # regulate / promote / administer / sanction -> forms
-    burden: tuple[re.Pattern, ...]  # morpheme-string regexes that put a burden on the actor
-    cues: dict[str, tuple[re.Pattern, ...]]  # regulate / promote -> morpheme-string regexes
+    # Morpheme-string regexes, each with its `_needle`: those that put a burden on the actor,
+    # and the cues of regulate / promote.
+    burden: tuple[tuple[re.Pattern, str], ...]
+    cues: dict[str, tuple[tuple[re.Pattern, str], ...]]
     predicate_examples: dict  # regulate/promote/administer -> sentences; burden/cues -> must/not
     any_actor: dict[str, re.Pattern]  # ActorType value -> one regex for all of `actors`
 
@@ -221,13 +244,15 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
     if not isinstance(burden_raw, list) or not burden_raw:
         raise PatternFileError(f"{path}: 'burden' must be a non-empty list of regexes")
     burden = tuple(_regex(v, path, f"burden[{j}]") for j, v in enumerate(burden_raw))
+    burden = tuple((regex, _needle(regex)) for regex in burden)
     cues = {}
     for kind in ("regulate", "promote"):
         key = f"{kind}_cues"
         values = raw_predicates.get(key)
         if not isinstance(values, list) or not values:
             raise PatternFileError(f"{path}: '{key}' must be a non-empty list of regexes")
-        cues[kind] = tuple(_regex(v, path, f"{key}[{j}]") for j, v in enumerate(values))
+        regexes = [_regex(v, path, f"{key}[{j}]") for j, v in enumerate(values)]
+        cues[kind] = tuple((regex, _needle(regex)) for regex in regexes)
     examples = raw_predicates.get("examples") or {}
     missing = [k for k in ("regulate", "promote", "administer") if not examples.get(k)]
     if missing or any(
@@ -956,7 +981,7 @@ def _cue_matches(morphs: list[Morph], patterns: Patterns) -> dict[str, list[str]
     part of a sentence, as its "form/TAG" string."""
     string = _morph_string(_main_part(morphs))
     return {
-        kind: [m.group(0) for p in regexes for m in p.finditer(string)]
+        kind: [m.group(0) for p, needle in regexes if needle in string for m in p.finditer(string)]
         for kind, regexes in patterns.cues.items()
     }
 
@@ -1125,7 +1150,7 @@ def _features(
     start, end = morphs[0].start, morphs[-1].end
 
     def burden() -> bool:
-        found = [p for p in patterns.burden if p.search(string)]
+        found = [p for p, needle in patterns.burden if needle in string and p.search(string)]
         if found and _reports_only_to_state(text, morphs, patterns):
             # "금융감독원장은 … 금융위원회에 보고하여야 한다": reporting inside the state.
             found = [p for p in found if not p.search(_REPORT_TO_PLACEHOLDER)]
