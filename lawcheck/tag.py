@@ -134,7 +134,8 @@ class Patterns:
     burden: tuple[tuple[re.Pattern, str], ...]
     cues: dict[str, tuple[tuple[re.Pattern, str], ...]]
     predicate_examples: dict  # regulate/promote/administer -> sentences; burden/cues -> must/not
-    any_actor: dict[str, re.Pattern]  # ActorType value -> one regex for all of `actors`
+    # One regex for all of `actors` of a type; anyone, state, private: the order they are tried.
+    any_actor: dict[ActorType, re.Pattern]
 
 
 def _load_yaml(path: Path) -> dict:
@@ -272,7 +273,7 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
         burden,
         cues,
         examples,
-        {kind: _any_of(regexes, actors_path, kind) for kind, regexes in actors.items()},
+        {ActorType(kind): _any_of(regexes, actors_path, kind) for kind, regexes in actors.items()},
     )
 
 
@@ -639,8 +640,8 @@ def actor_type(actor: str, patterns: Patterns) -> ActorType:
     compact = _GROUP_SUFFIX_RE.sub("", _SPACES_RE.sub("", actor))
     if not compact:
         return ActorType.NONE
-    for kind in (ActorType.ANYONE, ActorType.STATE, ActorType.PRIVATE):
-        if patterns.any_actor[kind.value].search(compact):
+    for kind, regex in patterns.any_actor.items():  # anyone, state, private
+        if regex.search(compact):
             return kind
     return ActorType.NONE
 
@@ -1110,7 +1111,8 @@ def _features(
     classes["regulate"] += 2.0 * len(cues["regulate"])
     classes["promote"] += 3.0 * len(cues["promote"])
     final_heads = {h[0].form for h in heads if h[1]}
-    purpose = _purpose_nouns(morphs)
+    words = {m.form for m in morphs}
+    purpose = _purpose_nouns(morphs) if "위하" in words else []  # a purpose needs 위하여
     if not final_heads & patterns.predicates["procedural"]:
         # A purpose ("…의 진흥을 위하여") colours a support, planning or standard-setting
         # verb; it does not turn a request, a survey or a committee's work into support.
@@ -1146,7 +1148,6 @@ def _features(
     for m in sanction:
         evidence.append(Evidence(m.start, m.end, "sanction", "PRED-SANCTION"))
     best = max(classes, key=lambda k: classes[k]) if any(classes.values()) else None
-    words = {m.form for m in morphs}
     start, end = morphs[0].start, morphs[-1].end
 
     def burden() -> bool:
@@ -1180,9 +1181,9 @@ def _features(
                 count += 1
         return count >= 2
 
-    delegated_term = lru_cache(maxsize=None)(
-        lambda: _delegated_term(text, morphs, context or morphs, patterns)
-    )
+    def delegated_term() -> dict:
+        return _delegated_term(text, morphs, context or morphs, patterns)
+
     return _Features(
         {
             "classes": classes,
