@@ -233,10 +233,26 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
     path = directory / "predicates.yaml"
     raw_predicates = _load_yaml(path)
     predicates = {}
-    for kind in ("regulate", "promote", "administer", "sanction", "protect", "industry", "civil",
-                 "direct_support", "relief", "criminal_procedure", "deemed_burden", "procedural",
-                 "tasks", "relief_requested", "funding", "liability", "instruments",
-                 "instrument_frames"):
+    for kind in (
+        "regulate",
+        "promote",
+        "administer",
+        "sanction",
+        "protect",
+        "industry",
+        "civil",
+        "direct_support",
+        "relief",
+        "criminal_procedure",
+        "deemed_burden",
+        "procedural",
+        "tasks",
+        "relief_requested",
+        "funding",
+        "liability",
+        "instruments",
+        "instrument_frames",
+    ):
         values = raw_predicates.get(kind)
         if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
             raise PatternFileError(f"{path}: '{kind}' must be a non-empty list of words")
@@ -382,12 +398,7 @@ def morphs_of(doc: Doc) -> list[Morph]:
         if "-" in tag:
             tag = tag.split("-")[0]
         if last is not None:
-            if (
-                tag == "ETM"
-                and form == "는"
-                and last.tag == "VCP"
-                and last.start == last.end
-            ):
+            if tag == "ETM" and form == "는" and last.tag == "VCP" and last.start == last.end:
                 # Kiwi sometimes reads the topic particle after a noun ending in a vowel as an
                 # elided copula + adnominal ("사업자/NNG 이/VCP 는/ETM"); it is "사업자/NNG 는/JX".
                 morphs.pop()
@@ -496,9 +507,12 @@ def _final_clause(morphs: list[Morph]) -> list[Morph]:
     (따라야 한다) belongs to "요청을 받은 자", not to the minister.
     """
     for i in range(len(morphs) - 2, 0, -1):
-        if morphs[i].tag == "EC" and morphs[i].form in ("며", "으며", "고") and \
-                morphs[i + 1].tag == "SP":
-            return morphs[i + 2:]
+        if (
+            morphs[i].tag == "EC"
+            and morphs[i].form in ("며", "으며", "고")
+            and morphs[i + 1].tag == "SP"
+        ):
+            return morphs[i + 2 :]
     return morphs
 
 
@@ -661,16 +675,19 @@ def _object_party(text: str, morphs: list[Morph], patterns: Patterns) -> tuple[s
         ):
             continue
         j = i - 1
-        while j >= 0 and (morphs[j].tag in _NP_TAGS or morphs[j].form in ("및", "ㆍ", "또는",
-                                                                            ",", "의", "그")):
+        while j >= 0 and (
+            morphs[j].tag in _NP_TAGS or morphs[j].form in ("및", "ㆍ", "또는", ",", "의", "그")
+        ):
             j -= 1
         if j == i - 1:
             continue
         phrase = text[morphs[j + 1].start : morphs[i - 1].end]
         # "A 및 그 임직원에 대해서는": each conjunct is typed, a private one wins.
         kinds = {actor_type(part, patterns) for part in _CONJUNCTION_RE.split(phrase)}
-        kind = next((k for k in (ActorType.PRIVATE, ActorType.ANYONE, ActorType.STATE)
-                     if k in kinds), ActorType.NONE)
+        kind = next(
+            (k for k in (ActorType.PRIVATE, ActorType.ANYONE, ActorType.STATE) if k in kinds),
+            ActorType.NONE,
+        )
         if kind in (ActorType.PRIVATE, ActorType.ANYONE):
             return phrase, kind
         if kind is ActorType.STATE and not found[0]:
@@ -719,14 +736,18 @@ def tag_doc(doc: Doc, patterns: Patterns | None = None) -> ClauseTag:
         # A later sentence or the 단서 may put a duty on a private party ("이 경우 요청받은
         # 자는 이에 따라야 한다", "다만, … 포함하여야 한다"): the clause regulates.
         for other, other_morphs in sents:
-            if other is sentence or other.modality not in (Modality.OBLIGATION,
-                                                           Modality.PROHIBITION):
+            if other is sentence or other.modality not in (
+                Modality.OBLIGATION,
+                Modality.PROHIBITION,
+            ):
                 continue
             if {m.form for m in other_morphs} & patterns.predicates["liability"]:
                 continue  # "이 경우 … 입증하지 아니하면 책임을 면할 수 없다": civil liability
             second = _sentence_decision(text, other, other_morphs, patterns)
-            if second.tag is Tag.REGULATION and second.actor_type in (ActorType.PRIVATE,
-                                                                     ActorType.ANYONE):
+            if second.tag is Tag.REGULATION and second.actor_type in (
+                ActorType.PRIVATE,
+                ActorType.ANYONE,
+            ):
                 tag, rule = Tag.REGULATION, "TAG-LATER-SENTENCE-DUTY"
                 evidence.extend(second.evidence)
                 break
@@ -734,9 +755,11 @@ def tag_doc(doc: Doc, patterns: Patterns | None = None) -> ClauseTag:
     evidence.append(Evidence(sentence.start, sentence.end, f"decision:{tag.value}", rule))
     regulated = ""
     if tag is Tag.REGULATION:
-        regulated = (decision.actor if decision.actor_type in (ActorType.PRIVATE,
-                                                               ActorType.ANYONE)
-                     else decision.object_party)
+        regulated = (
+            decision.actor
+            if decision.actor_type in (ActorType.PRIVATE, ActorType.ANYONE)
+            else decision.object_party
+        )
     return ClauseTag(
         tag=tag,
         modality=sentence.modality,
@@ -953,13 +976,18 @@ def _delegated_term(
     ]
     support = sum(w in patterns.predicates["direct_support"] for w in items)
     best = None
-    if head in patterns.predicates["promote"] or title_words & patterns.predicates[
-        "direct_support"
-    ] or support >= 2:
+    if (
+        head in patterns.predicates["promote"]
+        or title_words & patterns.predicates["direct_support"]
+        or support >= 2
+    ):
         best = "promote"
-    elif head in _REQUIREMENT_HEADS or any(m.form == "기준" for m in term) or actor_type(
-        text[match.start(1) : match.end(1)].split()[-1], patterns
-    ) is ActorType.PRIVATE:
+    elif (
+        head in _REQUIREMENT_HEADS
+        or any(m.form == "기준" for m in term)
+        or actor_type(text[match.start(1) : match.end(1)].split()[-1], patterns)
+        is ActorType.PRIVATE
+    ):
         best = "regulate"
     return {"delegated_definition": True, "best_term": best}
 
@@ -997,8 +1025,10 @@ def _reports_only_to_state(text: str, morphs: list[Morph], patterns: Patterns) -
     """Whether every report or submission the sentence mentions goes to a state body."""
     recipients = []
     for i in range(1, len(morphs) - 1):
-        if morphs[i].tag == "JKB" and morphs[i].form in ("에", "에게") and (
-            morphs[i + 1].form in _REPORT_NOUNS
+        if (
+            morphs[i].tag == "JKB"
+            and morphs[i].form in ("에", "에게")
+            and (morphs[i + 1].form in _REPORT_NOUNS)
         ):
             name = _defined_name(text, morphs, i - 1) if morphs[i - 1].form == ")" else None
             if name is not None:
@@ -1026,8 +1056,10 @@ def _topic_nouns(morphs: list[Morph]) -> list[str]:
     """The nouns of the sentence's first topic or subject phrase ("…인증의 유효기간은" →
     [인증, 유효, 기간]), in order; [] when the sentence has none."""
     for i, morph in enumerate(morphs):
-        if not ((morph.tag == "JX" and morph.form in ("은", "는"))
-                or (morph.tag == "JKS" and morph.form in ("이", "가"))):
+        if not (
+            (morph.tag == "JX" and morph.form in ("은", "는"))
+            or (morph.tag == "JKS" and morph.form in ("이", "가"))
+        ):
             continue
         j = i - 1
         while j >= 0 and (morphs[j].tag in _NP_TAGS or morphs[j].form in _JOIN_FORMS):
@@ -1083,9 +1115,10 @@ def _features(
     heads = predicate_heads(morphs)
     classes: dict[str, float] = {"regulate": 0.0, "promote": 0.0, "administer": 0.0}
     for morph, final, causes in heads:
-        if causes and morph.form not in patterns.predicates["promote"] | patterns.predicates[
-            "tasks"
-        ]:
+        if (
+            causes
+            and morph.form not in patterns.predicates["promote"] | patterns.predicates["tasks"]
+        ):
             # Making someone else submit, report or correct is a power over them; having a
             # research institute run a support programme ("사업을 하게 할 수 있다") or a
             # designated centre perform tasks ("업무를 수행하게 할 수 있다") is not.
@@ -1205,16 +1238,19 @@ def _features(
             "freedom": lambda: bool(_FREEDOM_RE.search(string)),
             # "중앙행정기관의 장은 … 위원회에 등록하여야 한다": registration or reporting inside
             # the state.
-            "internal_report": lambda: bool(final_heads & _REPORT_NOUNS)
-            and _reports_only_to_state(text, morphs, patterns),
+            "internal_report": lambda: (
+                bool(final_heads & _REPORT_NOUNS) and _reports_only_to_state(text, morphs, patterns)
+            ),
             "support_items": support_items,
             "other_laws_notwithstanding": lambda: bool(
                 _NOTWITHSTANDING_RE.search(text, start, end)
             ),
             # A request that follows a duty in the same sentence ("검토하여야 하며, … 요청할 수
             # 있다") is part of that duty.
-            "request": lambda: bool(final_heads & {"요청", "신청", "요구", "제안"})
-            and not _DUTY_LINK_RE.search(string),
+            "request": lambda: (
+                bool(final_heads & {"요청", "신청", "요구", "제안"})
+                and not _DUTY_LINK_RE.search(string)
+            ),
             "plan_contents": lambda: bool(_PLAN_CONTENTS_RE.search(string)),
             # "…은 … 발전되어야 한다": a principle without an addressee.
             "passive": lambda: bool(_PASSIVE_DUTY_RE.search(string)),
@@ -1268,9 +1304,15 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
             return Tag.NEUTRAL, "TAG-DEEMING"  # 공무원 의제, competences among ministries
         # Deemed compliance, breach or infringement, and deemings about a regulated party,
         # work inside a regulatory regime (LABELING.md §3.1).
-        if f["burden"] or best == "regulate" or f["deemed_burden"] or actor in (
-            ActorType.PRIVATE,
-            ActorType.ANYONE,
+        if (
+            f["burden"]
+            or best == "regulate"
+            or f["deemed_burden"]
+            or actor
+            in (
+                ActorType.PRIVATE,
+                ActorType.ANYONE,
+            )
         ):
             return Tag.REGULATION, "TAG-DEEMING-BURDEN"
         return Tag.NEUTRAL, "TAG-DEEMING"
@@ -1289,11 +1331,7 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
     if actor in (ActorType.PRIVATE, ActorType.ANYONE):
         if modality is Modality.NONE and f["civil"]:
             return Tag.NEUTRAL, "TAG-PRIVATE-CIVIL"
-        if (
-            modality is Modality.NONE
-            and f["final_heads"] & f["task_heads"]
-            and f["support_items"]
-        ):
+        if modality is Modality.NONE and f["final_heads"] & f["task_heads"] and f["support_items"]:
             # "협회는 다음 각 호의 업무를 수행한다": the task list of a body says what it is for.
             return Tag.PROMOTION, "TAG-BODY-SUPPORT-TASKS"
         if (
@@ -1309,11 +1347,7 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
         if modality is Modality.PERMISSION and f["other_laws_notwithstanding"]:
             # "「의료기기법」 제17조에도 불구하고 … 판매할 수 있다": a 특례 from other laws.
             return Tag.PROMOTION, "TAG-PRIVATE-SPECIAL-CASE"
-        if (
-            modality is Modality.PERMISSION
-            and f["request"]
-            and f["object_type"] is ActorType.STATE
-        ):
+        if modality is Modality.PERMISSION and f["request"] and f["object_type"] is ActorType.STATE:
             # Asking the state for a regulatory answer, a special case or support is a
             # promotion device; objections, recusals and proposals are procedure.
             if f["relief_request"]:
