@@ -71,6 +71,27 @@ def _refers_back(node) -> bool:
     return False
 
 
+def _needle(regex: re.Pattern) -> str:
+    """The longest text every match of `regex` contains: a run of plain characters outside any
+    group, repetition or alternative ("(준수|시정)/NNG 하/XSV 도록/EC …" → "/NNG 하/XSV 도록/EC ");
+    "" when there is none or the regex ignores case.
+
+    A sentence without it is not searched: most cue and burden regexes start with a group of
+    alternatives, which the regex engine tries at nearly every character (issue 7).
+    """
+    if regex.flags & re.IGNORECASE:
+        return ""
+    runs, run = [], []
+    for op, value in re._parser.parse(regex.pattern, regex.flags):
+        if op is re._parser.LITERAL:
+            run.append(chr(value))
+        else:
+            runs.append("".join(run))
+            run = []
+    runs.append("".join(run))
+    return max(runs, key=len)
+
+
 def _tail_extent(pattern: re.Pattern) -> tuple[int | None, tuple[str, ...]]:
     """For a pattern anchored at the end (`…$`): how far from the end of a string its match can
     start, and the strings one of which the string must end with. Without an anchor, or with
@@ -106,10 +127,13 @@ class Patterns:
     actors: dict[str, tuple[re.Pattern, ...]]  # ActorType value -> regexes
     actor_examples: dict[str, tuple[str, ...]]  # ActorType value -> strings of that type
     predicates: dict[str, frozenset[str]]  # regulate / promote / administer / sanction -> forms
-    burden: tuple[re.Pattern, ...]  # morpheme-string regexes that put a burden on the actor
-    cues: dict[str, tuple[re.Pattern, ...]]  # regulate / promote -> morpheme-string regexes
+    # Morpheme-string regexes, each with its `_needle`: those that put a burden on the actor,
+    # and the cues of regulate / promote.
+    burden: tuple[tuple[re.Pattern, str], ...]
+    cues: dict[str, tuple[tuple[re.Pattern, str], ...]]
     predicate_examples: dict  # regulate/promote/administer -> sentences; burden/cues -> must/not
-    any_actor: dict[str, re.Pattern]  # ActorType value -> one regex for all of `actors`
+    # One regex for all of `actors` of a type; anyone, state, private: the order they are tried.
+    any_actor: dict[ActorType, re.Pattern]
 
 
 def _load_yaml(path: Path) -> dict:
@@ -207,10 +231,26 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
     path = directory / "predicates.yaml"
     raw_predicates = _load_yaml(path)
     predicates = {}
-    for kind in ("regulate", "promote", "administer", "sanction", "protect", "industry", "civil",
-                 "direct_support", "relief", "criminal_procedure", "deemed_burden", "procedural",
-                 "tasks", "relief_requested", "funding", "liability", "instruments",
-                 "instrument_frames"):
+    for kind in (
+        "regulate",
+        "promote",
+        "administer",
+        "sanction",
+        "protect",
+        "industry",
+        "civil",
+        "direct_support",
+        "relief",
+        "criminal_procedure",
+        "deemed_burden",
+        "procedural",
+        "tasks",
+        "relief_requested",
+        "funding",
+        "liability",
+        "instruments",
+        "instrument_frames",
+    ):
         values = raw_predicates.get(kind)
         if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
             raise PatternFileError(f"{path}: '{kind}' must be a non-empty list of words")
@@ -219,13 +259,15 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
     if not isinstance(burden_raw, list) or not burden_raw:
         raise PatternFileError(f"{path}: 'burden' must be a non-empty list of regexes")
     burden = tuple(_regex(v, path, f"burden[{j}]") for j, v in enumerate(burden_raw))
+    burden = tuple((regex, _needle(regex)) for regex in burden)
     cues = {}
     for kind in ("regulate", "promote"):
         key = f"{kind}_cues"
         values = raw_predicates.get(key)
         if not isinstance(values, list) or not values:
             raise PatternFileError(f"{path}: '{key}' must be a non-empty list of regexes")
-        cues[kind] = tuple(_regex(v, path, f"{key}[{j}]") for j, v in enumerate(values))
+        regexes = [_regex(v, path, f"{key}[{j}]") for j, v in enumerate(values)]
+        cues[kind] = tuple((regex, _needle(regex)) for regex in regexes)
     examples = raw_predicates.get("examples") or {}
     missing = [k for k in ("regulate", "promote", "administer") if not examples.get(k)]
     if missing or any(
@@ -245,7 +287,7 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
         burden,
         cues,
         examples,
-        {kind: _any_of(regexes, actors_path, kind) for kind, regexes in actors.items()},
+        {ActorType(kind): _any_of(regexes, actors_path, kind) for kind, regexes in actors.items()},
     )
 
 
@@ -354,12 +396,7 @@ def morphs_of(doc: Doc) -> list[Morph]:
         if "-" in tag:
             tag = tag.split("-")[0]
         if last is not None:
-            if (
-                tag == "ETM"
-                and form == "는"
-                and last.tag == "VCP"
-                and last.start == last.end
-            ):
+            if tag == "ETM" and form == "는" and last.tag == "VCP" and last.start == last.end:
                 # Kiwi sometimes reads the topic particle after a noun ending in a vowel as an
                 # elided copula + adnominal ("사업자/NNG 이/VCP 는/ETM"); it is "사업자/NNG 는/JX".
                 morphs.pop()
@@ -468,9 +505,12 @@ def _final_clause(morphs: list[Morph]) -> list[Morph]:
     (따라야 한다) belongs to "요청을 받은 자", not to the minister.
     """
     for i in range(len(morphs) - 2, 0, -1):
-        if morphs[i].tag == "EC" and morphs[i].form in ("며", "으며", "고") and \
-                morphs[i + 1].tag == "SP":
-            return morphs[i + 2:]
+        if (
+            morphs[i].tag == "EC"
+            and morphs[i].form in ("며", "으며", "고")
+            and morphs[i + 1].tag == "SP"
+        ):
+            return morphs[i + 2 :]
     return morphs
 
 
@@ -612,8 +652,8 @@ def actor_type(actor: str, patterns: Patterns) -> ActorType:
     compact = _GROUP_SUFFIX_RE.sub("", _SPACES_RE.sub("", actor))
     if not compact:
         return ActorType.NONE
-    for kind in (ActorType.ANYONE, ActorType.STATE, ActorType.PRIVATE):
-        if patterns.any_actor[kind.value].search(compact):
+    for kind, regex in patterns.any_actor.items():  # anyone, state, private
+        if regex.search(compact):
             return kind
     return ActorType.NONE
 
@@ -633,16 +673,19 @@ def _object_party(text: str, morphs: list[Morph], patterns: Patterns) -> tuple[s
         ):
             continue
         j = i - 1
-        while j >= 0 and (morphs[j].tag in _NP_TAGS or morphs[j].form in ("및", "ㆍ", "또는",
-                                                                            ",", "의", "그")):
+        while j >= 0 and (
+            morphs[j].tag in _NP_TAGS or morphs[j].form in ("및", "ㆍ", "또는", ",", "의", "그")
+        ):
             j -= 1
         if j == i - 1:
             continue
         phrase = text[morphs[j + 1].start : morphs[i - 1].end]
         # "A 및 그 임직원에 대해서는": each conjunct is typed, a private one wins.
         kinds = {actor_type(part, patterns) for part in _CONJUNCTION_RE.split(phrase)}
-        kind = next((k for k in (ActorType.PRIVATE, ActorType.ANYONE, ActorType.STATE)
-                     if k in kinds), ActorType.NONE)
+        kind = next(
+            (k for k in (ActorType.PRIVATE, ActorType.ANYONE, ActorType.STATE) if k in kinds),
+            ActorType.NONE,
+        )
         if kind in (ActorType.PRIVATE, ActorType.ANYONE):
             return phrase, kind
         if kind is ActorType.STATE and not found[0]:
@@ -691,14 +734,18 @@ def tag_doc(doc: Doc, patterns: Patterns | None = None) -> ClauseTag:
         # A later sentence or the 단서 may put a duty on a private party ("이 경우 요청받은
         # 자는 이에 따라야 한다", "다만, … 포함하여야 한다"): the clause regulates.
         for other, other_morphs in sents:
-            if other is sentence or other.modality not in (Modality.OBLIGATION,
-                                                           Modality.PROHIBITION):
+            if other is sentence or other.modality not in (
+                Modality.OBLIGATION,
+                Modality.PROHIBITION,
+            ):
                 continue
             if {m.form for m in other_morphs} & patterns.predicates["liability"]:
                 continue  # "이 경우 … 입증하지 아니하면 책임을 면할 수 없다": civil liability
             second = _sentence_decision(text, other, other_morphs, patterns)
-            if second.tag is Tag.REGULATION and second.actor_type in (ActorType.PRIVATE,
-                                                                     ActorType.ANYONE):
+            if second.tag is Tag.REGULATION and second.actor_type in (
+                ActorType.PRIVATE,
+                ActorType.ANYONE,
+            ):
                 tag, rule = Tag.REGULATION, "TAG-LATER-SENTENCE-DUTY"
                 evidence.extend(second.evidence)
                 break
@@ -706,9 +753,11 @@ def tag_doc(doc: Doc, patterns: Patterns | None = None) -> ClauseTag:
     evidence.append(Evidence(sentence.start, sentence.end, f"decision:{tag.value}", rule))
     regulated = ""
     if tag is Tag.REGULATION:
-        regulated = (decision.actor if decision.actor_type in (ActorType.PRIVATE,
-                                                               ActorType.ANYONE)
-                     else decision.object_party)
+        regulated = (
+            decision.actor
+            if decision.actor_type in (ActorType.PRIVATE, ActorType.ANYONE)
+            else decision.object_party
+        )
     return ClauseTag(
         tag=tag,
         modality=sentence.modality,
@@ -925,13 +974,18 @@ def _delegated_term(
     ]
     support = sum(w in patterns.predicates["direct_support"] for w in items)
     best = None
-    if head in patterns.predicates["promote"] or title_words & patterns.predicates[
-        "direct_support"
-    ] or support >= 2:
+    if (
+        head in patterns.predicates["promote"]
+        or title_words & patterns.predicates["direct_support"]
+        or support >= 2
+    ):
         best = "promote"
-    elif head in _REQUIREMENT_HEADS or any(m.form == "기준" for m in term) or actor_type(
-        text[match.start(1) : match.end(1)].split()[-1], patterns
-    ) is ActorType.PRIVATE:
+    elif (
+        head in _REQUIREMENT_HEADS
+        or any(m.form == "기준" for m in term)
+        or actor_type(text[match.start(1) : match.end(1)].split()[-1], patterns)
+        is ActorType.PRIVATE
+    ):
         best = "regulate"
     return {"delegated_definition": True, "best_term": best}
 
@@ -954,7 +1008,7 @@ def _cue_matches(morphs: list[Morph], patterns: Patterns) -> dict[str, list[str]
     part of a sentence, as its "form/TAG" string."""
     string = _morph_string(_main_part(morphs))
     return {
-        kind: [m.group(0) for p in regexes for m in p.finditer(string)]
+        kind: [m.group(0) for p, needle in regexes if needle in string for m in p.finditer(string)]
         for kind, regexes in patterns.cues.items()
     }
 
@@ -969,8 +1023,10 @@ def _reports_only_to_state(text: str, morphs: list[Morph], patterns: Patterns) -
     """Whether every report or submission the sentence mentions goes to a state body."""
     recipients = []
     for i in range(1, len(morphs) - 1):
-        if morphs[i].tag == "JKB" and morphs[i].form in ("에", "에게") and (
-            morphs[i + 1].form in _REPORT_NOUNS
+        if (
+            morphs[i].tag == "JKB"
+            and morphs[i].form in ("에", "에게")
+            and (morphs[i + 1].form in _REPORT_NOUNS)
         ):
             name = _defined_name(text, morphs, i - 1) if morphs[i - 1].form == ")" else None
             if name is not None:
@@ -998,8 +1054,10 @@ def _topic_nouns(morphs: list[Morph]) -> list[str]:
     """The nouns of the sentence's first topic or subject phrase ("…인증의 유효기간은" →
     [인증, 유효, 기간]), in order; [] when the sentence has none."""
     for i, morph in enumerate(morphs):
-        if not ((morph.tag == "JX" and morph.form in ("은", "는"))
-                or (morph.tag == "JKS" and morph.form in ("이", "가"))):
+        if not (
+            (morph.tag == "JX" and morph.form in ("은", "는"))
+            or (morph.tag == "JKS" and morph.form in ("이", "가"))
+        ):
             continue
         j = i - 1
         while j >= 0 and (morphs[j].tag in _NP_TAGS or morphs[j].form in _JOIN_FORMS):
@@ -1055,9 +1113,10 @@ def _features(
     heads = predicate_heads(morphs)
     classes: dict[str, float] = {"regulate": 0.0, "promote": 0.0, "administer": 0.0}
     for morph, final, causes in heads:
-        if causes and morph.form not in patterns.predicates["promote"] | patterns.predicates[
-            "tasks"
-        ]:
+        if (
+            causes
+            and morph.form not in patterns.predicates["promote"] | patterns.predicates["tasks"]
+        ):
             # Making someone else submit, report or correct is a power over them; having a
             # research institute run a support programme ("사업을 하게 할 수 있다") or a
             # designated centre perform tasks ("업무를 수행하게 할 수 있다") is not.
@@ -1083,7 +1142,8 @@ def _features(
     classes["regulate"] += 2.0 * len(cues["regulate"])
     classes["promote"] += 3.0 * len(cues["promote"])
     final_heads = {h[0].form for h in heads if h[1]}
-    purpose = _purpose_nouns(morphs)
+    words = {m.form for m in morphs}
+    purpose = _purpose_nouns(morphs) if "위하" in words else []  # a purpose needs 위하여
     if not final_heads & patterns.predicates["procedural"]:
         # A purpose ("…의 진흥을 위하여") colours a support, planning or standard-setting
         # verb; it does not turn a request, a survey or a committee's work into support.
@@ -1119,11 +1179,10 @@ def _features(
     for m in sanction:
         evidence.append(Evidence(m.start, m.end, "sanction", "PRED-SANCTION"))
     best = max(classes, key=lambda k: classes[k]) if any(classes.values()) else None
-    words = {m.form for m in morphs}
     start, end = morphs[0].start, morphs[-1].end
 
     def burden() -> bool:
-        found = [p for p in patterns.burden if p.search(string)]
+        found = [p for p, needle in patterns.burden if needle in string and p.search(string)]
         if found and _reports_only_to_state(text, morphs, patterns):
             # "금융감독원장은 … 금융위원회에 보고하여야 한다": reporting inside the state.
             found = [p for p in found if not p.search(_REPORT_TO_PLACEHOLDER)]
@@ -1153,9 +1212,9 @@ def _features(
                 count += 1
         return count >= 2
 
-    delegated_term = lru_cache(maxsize=None)(
-        lambda: _delegated_term(text, morphs, context or morphs, patterns)
-    )
+    def delegated_term() -> dict:
+        return _delegated_term(text, morphs, context or morphs, patterns)
+
     return _Features(
         {
             "classes": classes,
@@ -1177,16 +1236,19 @@ def _features(
             "freedom": lambda: bool(_FREEDOM_RE.search(string)),
             # "중앙행정기관의 장은 … 위원회에 등록하여야 한다": registration or reporting inside
             # the state.
-            "internal_report": lambda: bool(final_heads & _REPORT_NOUNS)
-            and _reports_only_to_state(text, morphs, patterns),
+            "internal_report": lambda: (
+                bool(final_heads & _REPORT_NOUNS) and _reports_only_to_state(text, morphs, patterns)
+            ),
             "support_items": support_items,
             "other_laws_notwithstanding": lambda: bool(
                 _NOTWITHSTANDING_RE.search(text, start, end)
             ),
             # A request that follows a duty in the same sentence ("검토하여야 하며, … 요청할 수
             # 있다") is part of that duty.
-            "request": lambda: bool(final_heads & {"요청", "신청", "요구", "제안"})
-            and not _DUTY_LINK_RE.search(string),
+            "request": lambda: (
+                bool(final_heads & {"요청", "신청", "요구", "제안"})
+                and not _DUTY_LINK_RE.search(string)
+            ),
             "plan_contents": lambda: bool(_PLAN_CONTENTS_RE.search(string)),
             # "…은 … 발전되어야 한다": a principle without an addressee.
             "passive": lambda: bool(_PASSIVE_DUTY_RE.search(string)),
@@ -1240,9 +1302,15 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
             return Tag.NEUTRAL, "TAG-DEEMING"  # 공무원 의제, competences among ministries
         # Deemed compliance, breach or infringement, and deemings about a regulated party,
         # work inside a regulatory regime (LABELING.md §3.1).
-        if f["burden"] or best == "regulate" or f["deemed_burden"] or actor in (
-            ActorType.PRIVATE,
-            ActorType.ANYONE,
+        if (
+            f["burden"]
+            or best == "regulate"
+            or f["deemed_burden"]
+            or actor
+            in (
+                ActorType.PRIVATE,
+                ActorType.ANYONE,
+            )
         ):
             return Tag.REGULATION, "TAG-DEEMING-BURDEN"
         return Tag.NEUTRAL, "TAG-DEEMING"
@@ -1261,11 +1329,7 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
     if actor in (ActorType.PRIVATE, ActorType.ANYONE):
         if modality is Modality.NONE and f["civil"]:
             return Tag.NEUTRAL, "TAG-PRIVATE-CIVIL"
-        if (
-            modality is Modality.NONE
-            and f["final_heads"] & f["task_heads"]
-            and f["support_items"]
-        ):
+        if modality is Modality.NONE and f["final_heads"] & f["task_heads"] and f["support_items"]:
             # "협회는 다음 각 호의 업무를 수행한다": the task list of a body says what it is for.
             return Tag.PROMOTION, "TAG-BODY-SUPPORT-TASKS"
         if (
@@ -1281,11 +1345,7 @@ def _decide(modality: Modality, actor: ActorType, f: dict) -> tuple[Tag, str]:
         if modality is Modality.PERMISSION and f["other_laws_notwithstanding"]:
             # "「의료기기법」 제17조에도 불구하고 … 판매할 수 있다": a 특례 from other laws.
             return Tag.PROMOTION, "TAG-PRIVATE-SPECIAL-CASE"
-        if (
-            modality is Modality.PERMISSION
-            and f["request"]
-            and f["object_type"] is ActorType.STATE
-        ):
+        if modality is Modality.PERMISSION and f["request"] and f["object_type"] is ActorType.STATE:
             # Asking the state for a regulatory answer, a special case or support is a
             # promotion device; objections, recusals and proposals are procedure.
             if f["relief_request"]:
