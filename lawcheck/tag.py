@@ -94,9 +94,9 @@ def _needle(regex: re.Pattern) -> str:
 
 def _tail_extent(pattern: re.Pattern) -> tuple[int | None, tuple[str, ...]]:
     """For a pattern anchored at the end (`…$`): how far from the end of a string its match can
-    start, and the strings one of which the string must end with. Without an anchor, or with
-    no widest match ("… .*/EF$"), the reach is None; with no literal text before the anchor
-    (or case folded), any ending will do: ("",).
+    start, and the strings one of which the string must end with. Without an anchor (or with
+    `$` matching at every line end), or with no widest match ("… .*/EF$"), the reach is None;
+    with no literal text before the anchor (or case folded), any ending will do: ("",).
 
     A sentence is tested for the ending and then searched from the reach only: scanning every
     sentence whole for each of the tail patterns was most of the tagger's regex time (issue 7).
@@ -104,7 +104,8 @@ def _tail_extent(pattern: re.Pattern) -> tuple[int | None, tuple[str, ...]]:
     end otherwise. The reach and endings allow for the line break `$` may stand before.
     """
     parsed = re._parser.parse(pattern.pattern, pattern.flags)
-    if not len(parsed) or parsed[-1] != (re._parser.AT, re._parser.AT_END):
+    anchored = len(parsed) and parsed[-1] == (re._parser.AT, re._parser.AT_END)
+    if not anchored or pattern.flags & re.MULTILINE:
         return None, ("",)
     widest = parsed.getwidth()[1]
     reach = widest + 1 if widest < re._parser.MAXWIDTH else None
@@ -258,8 +259,8 @@ def load_patterns(directory: Path = PATTERN_DIR) -> Patterns:
     burden_raw = raw_predicates.get("burden")
     if not isinstance(burden_raw, list) or not burden_raw:
         raise PatternFileError(f"{path}: 'burden' must be a non-empty list of regexes")
-    burden = tuple(_regex(v, path, f"burden[{j}]") for j, v in enumerate(burden_raw))
-    burden = tuple((regex, _needle(regex)) for regex in burden)
+    regexes = [_regex(v, path, f"burden[{j}]") for j, v in enumerate(burden_raw)]
+    burden = tuple((regex, _needle(regex)) for regex in regexes)
     cues = {}
     for kind in ("regulate", "promote"):
         key = f"{kind}_cues"
@@ -1108,7 +1109,8 @@ def _features(
     """What the main sentence does: predicate classes, burdens and sanctions it mentions.
 
     `context` is every morpheme of the clause (items included), for a delegated term whose
-    content is listed in the items.
+    content is listed in the items. Features that add no evidence are worked out only when
+    `_decide` reads them (`_Features`).
     """
     heads = predicate_heads(morphs)
     classes: dict[str, float] = {"regulate": 0.0, "promote": 0.0, "administer": 0.0}
