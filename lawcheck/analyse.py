@@ -14,7 +14,7 @@ Kiwi's multi-worker mode (`make_docs`).
 from __future__ import annotations
 
 import logging
-import os
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,7 +27,7 @@ from spacy.util import registry
 from spacy.vocab import Vocab
 
 from lawcheck.errors import AnalysisError
-from lawcheck.resources import USER_DICT
+from lawcheck.resources import USER_DICT, default_workers
 
 log = logging.getLogger(__name__)
 
@@ -92,13 +92,26 @@ class KiwiTokenizer:
 
     def morphologies(self, texts: Iterable[str]) -> Iterator[Morphology]:
         """Kiwi's morphemes of many texts without spaCy tokens, in input order (the tagger's
-        input; see `Morphology`)."""
-        texts = list(texts)
-        for text, tokens in zip(texts, self.kiwi.tokenize(texts), strict=True):
-            # Tuples, not the lists a Doc keeps for msgpack: cheaper to build, and the
-            # garbage collector stops tracking them, so a batch held in memory is not walked
-            # again at every collection.
-            yield Morphology(text, {"kiwi": [(t.form, t.tag, t.start, t.len) for t in tokens]})
+        input; see `Morphology`).
+
+        `texts` is read lazily: Kiwi's worker threads tokenise a few dozen texts ahead of the
+        caller, so a stream of any length runs in bounded memory while the caller's thread
+        works on the results.
+        """
+        ahead: deque[str] = deque()  # texts Kiwi has read but not yet answered, in order
+
+        def feed() -> Iterator[str]:
+            for text in texts:
+                ahead.append(text)
+                yield text
+
+        for tokens in self.kiwi.tokenize(feed()):
+            yield _morphology(ahead.popleft(), tokens)
+
+    def morphology(self, text: str) -> Morphology:
+        """Kiwi's morphemes of one text, tokenised in the calling thread (Kiwi releases the
+        GIL meanwhile, so other threads, and Kiwi's own, go on)."""
+        return _morphology(text, self.kiwi.tokenize(text))
 
     def _doc(self, text: str, tokens) -> Doc:
         words, spaces, groups = _segments(text, tokens)
@@ -117,6 +130,13 @@ class KiwiTokenizer:
         # Lists, not tuples: DocBin stores user_data as msgpack, which has no tuples.
         doc.user_data["kiwi"] = [[t.form, t.tag, t.start, t.len] for t in tokens]
         return doc
+
+
+def _morphology(text: str, tokens) -> Morphology:
+    # Tuples, not the lists a Doc keeps for msgpack: cheaper to build, and the garbage
+    # collector stops tracking them, so a batch held in memory is not walked again at every
+    # collection.
+    return Morphology(text, {"kiwi": [(t.form, t.tag, t.start, t.len) for t in tokens]})
 
 
 # Kiwi uses the Sejong tag set like mecab-ko-dic, with a few extra tags (XSM, Z_CODA, W_*).
@@ -197,7 +217,7 @@ def create_kiwi_tokenizer(user_dict: str | None = None, num_workers: int | None 
 
 def pipeline_config(num_workers: int | None = None) -> dict:
     """The spaCy config that selects Kiwi as the tokenizer (mecab is never needed)."""
-    workers = num_workers if num_workers is not None else min(2, os.cpu_count() or 1)
+    workers = num_workers if num_workers is not None else default_workers()
     return {
         "nlp": {
             "tokenizer": {
@@ -209,9 +229,16 @@ def pipeline_config(num_workers: int | None = None) -> dict:
     }
 
 
-@lru_cache(maxsize=2)
 def get_pipeline(num_workers: int | None = None) -> Language:
-    """The one lawcheck pipeline of this process: blank Korean + Kiwi tokenizer."""
+    """The one lawcheck pipeline of this process: blank Korean + Kiwi tokenizer, with
+    `num_workers` Kiwi threads (default: the CPU count, at most 2)."""
+    return _pipeline(num_workers if num_workers is not None else default_workers())
+
+
+@lru_cache(maxsize=2)
+def _pipeline(num_workers: int) -> Language:
+    # Keyed by the resolved count: asking with None and with the default is one Kiwi model
+    # (~600 MB) in memory, not two.
     import spacy
 
     return spacy.blank("ko", config=pipeline_config(num_workers))

@@ -12,7 +12,9 @@ import logging
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +25,7 @@ from sqlmodel import select
 from lawcheck.errors import LawcheckError
 from lawcheck.importers import MAX_SOURCE_BYTES, iter_law_files, read_path
 from lawcheck.models import LawText
+from lawcheck.resources import default_workers
 from lawcheck.split import split_law
 from lawcheck.store import SaveResult, save_law, session_scope
 
@@ -76,7 +79,7 @@ def import_paths(
         files.extend(iter_law_files(path))
         msts.update(_manifest_msts(Path(path)))
     jobs = [(file, msts.get(file.resolve()) or _mst_from_name(file), max_bytes) for file in files]
-    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    workers = workers if workers is not None else default_workers()
     report = ImportReport()
     if workers > 1 and len(jobs) >= 8:
         with worker_pool(workers) as pool:
@@ -232,13 +235,14 @@ def analyse_database(
 
     Tagging runs first over the distinct texts of the whole selection that no cached analysis
     covers (a text repeated in many laws, such as 부칙 boilerplate or "삭제", is analysed once),
-    in batches of `batch_size` across laws (Kiwi's worker threads need large batches); large
-    jobs are spread over `workers` processes. Then each version gets its clause tags and links.
+    read and saved in batches of `batch_size` across laws, and tokenised by `workers` Kiwi
+    threads. Then each version gets its clause tags and links, resolved in `workers` processes.
 
     Args:
         known_names: a law index TSV (law_id, law_name_ko, kind) of laws that exist but are
             not imported, so that a citation of one is "law not in corpus", not "no such law".
-        workers: processes for tagging (default: the CPU count, at most 2).
+        workers: Kiwi threads for tagging and processes for linking (default: the CPU count,
+            at most 2).
     """
     import time
 
@@ -249,7 +253,7 @@ def analyse_database(
     started = time.perf_counter()
     report = AnalyseReport()
     analyser = analyser_id()
-    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    workers = workers if workers is not None else default_workers()
     with Session(engine) as session:
         versions = [find_version(session, law)] if law else list_versions(session)
     _tag_missing(
@@ -350,16 +354,16 @@ def _tag_missing(
         hashes = list(session.exec(query))
     if not hashes:
         return
-    batches = [hashes[i : i + batch_size] for i in range(0, len(hashes), batch_size)]
 
-    def texts_of(batch: list[str]) -> list[tuple[str, str]]:
+    def read(i: int) -> list[tuple[str, str]]:
+        # The session is closed before the texts are handed on: no read stays open while
+        # `save` writes.
         with Session(engine) as session:
-            rows = session.exec(
+            return session.exec(
                 select(ClauseRow.content_hash, func.min(ClauseRow.text))
-                .where(ClauseRow.content_hash.in_(batch))
+                .where(ClauseRow.content_hash.in_(hashes[i : i + batch_size]))
                 .group_by(ClauseRow.content_hash)
             ).all()
-        return [(digest, text) for digest, text in rows]
 
     def save(rows: list[dict]) -> None:
         with session_scope(engine) as session:
@@ -368,32 +372,76 @@ def _tag_missing(
         if progress is not None:
             progress(report.analysed, len(hashes), "tagging distinct texts")
 
-    if workers > 1 and len(batches) > 2:
-        with worker_pool(workers) as pool:
-            # At most 2 batches per worker in flight: the texts are read as they are needed.
-            pending = []
-            for batch in batches:
-                pending.append(pool.submit(tag_rows, texts_of(batch), 1))
-                if len(pending) > 2 * workers:
-                    save(pending.pop(0).result())
-            for future in pending:
-                save(future.result())
-    else:
-        for batch in batches:
-            save(tag_rows(texts_of(batch)))
+    # Reads and writes run in one database thread, a batch ahead of and behind the tagging:
+    # Kiwi's threads read only a few dozen texts ahead, and would stand idle while this thread
+    # waited on the database.
+    with ThreadPoolExecutor(1, thread_name_prefix="lawcheck-db") as database:
+
+        def texts() -> Iterator[tuple[str, str]]:
+            next_batch = database.submit(read, 0)
+            for i in range(0, len(hashes), batch_size):
+                batch = next_batch.result()
+                if i + batch_size < len(hashes):
+                    next_batch = database.submit(read, i + batch_size)
+                yield from batch
+
+        saved = None  # the last save, finished before the next is queued: one batch in flight
+        rows: list[dict] = []
+        for row in tag_texts(texts(), workers):
+            rows.append(row)
+            if len(rows) == batch_size:
+                if saved is not None:
+                    saved.result()
+                saved, rows = database.submit(save, rows), []
+        if saved is not None:
+            saved.result()
+        if rows:
+            save(rows)
 
 
-def tag_rows(items: list[tuple[str, str]], kiwi_workers: int | None = None) -> list[dict]:
+# A text this long is tokenised on its own thread: Kiwi's worker threads read only a few
+# dozen texts ahead, so while one of them spent seconds on a 부칙 of 200k characters the other
+# would run out of work.
+LONG_TEXT = 5_000  # characters
+
+
+def tag_texts(items: Iterable[tuple[str, str]], kiwi_workers: int | None = None) -> Iterator[dict]:
     """Analyse (content hash, text) pairs: Kiwi morphemes, then the tagger; one tag-cache
-    row (without the analyser) per text, in input order."""
+    row (without the analyser) per text, as `items` is read. Rows come in input order except
+    for texts longer than `LONG_TEXT`, which come a little later.
+
+    One process: Kiwi's worker threads tokenise ahead while this thread tags. Measured
+    against a pool of processes with one Kiwi thread each, this holds one Kiwi model instead
+    of one per worker, pickles no texts or rows, and tags the same texts faster (issue 7,
+    `benchmarks/run_all.py`).
+    """
     from lawcheck.analyse import get_pipeline, morphologies
     from lawcheck.tag import tag_doc
 
     nlp = get_pipeline(kiwi_workers)
-    rows = []
-    for (digest, _), morph in zip(items, morphologies([t for _, t in items], nlp), strict=True):
-        rows.append({"content_hash": digest, **tag_doc(morph).as_record()})
-    return rows
+    digests: deque[str] = deque()
+    long_ones: deque = deque()  # (digest, future morphology) of long texts, in input order
+
+    def row(digest: str, morph) -> dict:
+        return {"content_hash": digest, **tag_doc(morph).as_record()}
+
+    with ThreadPoolExecutor(1, thread_name_prefix="lawcheck-long-text") as side:
+
+        def texts() -> Iterator[str]:
+            for digest, text in items:
+                if len(text) > LONG_TEXT:
+                    long_ones.append((digest, side.submit(nlp.tokenizer.morphology, text)))
+                else:
+                    digests.append(digest)
+                    yield text
+
+        for morph in morphologies(texts(), nlp):
+            yield row(digests.popleft(), morph)
+            while long_ones and long_ones[0][1].done():
+                digest, future = long_ones.popleft()
+                yield row(digest, future.result())
+        for digest, future in long_ones:
+            yield row(digest, future.result())
 
 
 def cache_path(engine: Engine, name: str) -> Path:

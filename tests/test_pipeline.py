@@ -109,7 +109,7 @@ POOL_LAWS = (
 
 
 def test_pipeline_analyse_in_worker_processes_equals_in_process(tmp_path, corpus_dir):
-    """The process pools (tagging, references) give the rows the single process gives."""
+    """Kiwi threads and the reference process pool give the rows one thread gives."""
     from lawcheck.store import DefinitionRow, ReferenceRow
 
     def analysed(name: str, workers: int):
@@ -163,3 +163,24 @@ def test_pipeline_law_index_cache_reads_only_changed_laws(tmp_path, corpus_dir):
     import_paths([changed], engine)
     build_index(engine)
     assert stored.stat().st_mtime_ns != stamp
+
+
+def test_tag_texts_tags_long_texts_on_their_own_thread_like_the_rest(corpus_dir):
+    """형법's 부칙 has one clause longer than LONG_TEXT: it is tokenised beside the stream,
+    and every text gets exactly the row it gets alone."""
+    from lawcheck.analyse import get_pipeline
+    from lawcheck.importers import read_path
+    from lawcheck.pipeline import LONG_TEXT, tag_texts
+    from lawcheck.split import split_law
+    from lawcheck.tag import tag_doc
+
+    law = split_law(read_path(corpus_dir / "raw/text/extra/001692_act_21450.md"))
+    items = [(f"{i}:{c.ref}", c.text) for i, c in enumerate(law.clauses())]
+    assert sum(len(text) > LONG_TEXT for _, text in items) == 1
+    rows = list(tag_texts(items, 2))
+    assert sorted(r["content_hash"] for r in rows) == sorted(ref for ref, _ in items)
+    nlp = get_pipeline(2)
+    by_ref = {r["content_hash"]: r for r in rows}
+    for ref, text in items:
+        expected = tag_doc(nlp.tokenizer.morphology(text)).as_record()
+        assert by_ref[ref] == {"content_hash": ref, **expected}, ref
