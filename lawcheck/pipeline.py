@@ -27,7 +27,7 @@ from lawcheck.importers import MAX_SOURCE_BYTES, iter_law_files, read_path
 from lawcheck.models import LawText
 from lawcheck.resources import default_workers
 from lawcheck.split import split_law
-from lawcheck.store import SaveResult, save_law, session_scope
+from lawcheck.store import SaveResult, insert_rows, save_law, session_scope
 
 log = logging.getLogger(__name__)
 
@@ -198,8 +198,8 @@ class AnalyseReport:
     definitions: int = 0
     sanction_links: int = 0
     seconds: float = 0.0
-    tagging_seconds: float = 0.0  # Kiwi and the tagger on the distinct texts; clause tags
-    linking_seconds: float = 0.0  # references, definitions and sanction links
+    tagging_seconds: float = 0.0  # Kiwi and the tagger on the distinct texts
+    linking_seconds: float = 0.0  # clause tags, references, definitions and sanction links
 
     def as_dict(self) -> dict:
         return dict(vars(self))
@@ -246,9 +246,9 @@ def analyse_database(
     """
     import time
 
-    from sqlmodel import Session, delete, insert
+    from sqlmodel import Session
 
-    from lawcheck.store import ClauseRow, ClauseTagRow, TagCacheRow, find_version, list_versions
+    from lawcheck.store import find_version, list_versions
 
     started = time.perf_counter()
     report = AnalyseReport()
@@ -265,54 +265,8 @@ def analyse_database(
         batch_size,
         workers,
     )
-    for version in versions:
-        with session_scope(engine) as session:
-            clauses = session.exec(
-                select(
-                    ClauseRow.id,
-                    ClauseRow.ref,
-                    ClauseRow.kind,
-                    ClauseRow.parent_ref,
-                    TagCacheRow.id,
-                    TagCacheRow.tag,
-                    TagCacheRow.modality,
-                )
-                .join(
-                    TagCacheRow,
-                    (TagCacheRow.content_hash == ClauseRow.content_hash)
-                    & (TagCacheRow.analyser == analyser),
-                )
-                .where(ClauseRow.version_id == version.id)
-                .order_by(ClauseRow.position)
-            ).all()
-            session.exec(delete(ClauseTagRow).where(ClauseTagRow.version_id == version.id))
-            effective: dict[str, tuple[str, str, str | None]] = {}
-            values = []
-            for clause_id, ref, kind, parent_ref, cache_id, own_tag, own_modality in clauses:
-                tag, modality, inherited = own_tag, own_modality, None
-                if kind in _ITEM_KINDS and own_modality == "none" and parent_ref in effective:
-                    # An item without a predicate of its own ("1. 제31조를 위반한 자") takes
-                    # the tag of the lead-in it completes.
-                    tag, modality, source = effective[parent_ref]
-                    inherited = source or parent_ref
-                if kind not in ("UNPARSED", "부기"):
-                    effective[ref] = (tag, modality, inherited)
-                values.append(
-                    {
-                        "clause_id": clause_id,
-                        "version_id": version.id,
-                        "cache_id": cache_id,
-                        "tag": tag,
-                        "modality": modality,
-                        "inherited_from": inherited,
-                    }
-                )
-            if values:
-                session.exec(insert(ClauseTagRow), params=values)
-            report.clauses += len(values)
-        report.versions += 1
     report.tagging_seconds = round(time.perf_counter() - started, 2)
-    _link_all(engine, versions, report, progress, workers, known_names)
+    _link_all(engine, versions, analyser, report, progress, workers, known_names)
     report.linking_seconds = round(time.perf_counter() - started - report.tagging_seconds, 2)
     report.reused = report.clauses - report.analysed
     report.seconds = round(time.perf_counter() - started, 2)
@@ -334,7 +288,7 @@ def _tag_missing(
     memory stays bounded on the national corpus.
     """
     from sqlalchemy import func
-    from sqlmodel import Session, insert
+    from sqlmodel import Session
 
     from lawcheck.store import ClauseRow, TagCacheRow
 
@@ -367,7 +321,7 @@ def _tag_missing(
 
     def save(rows: list[dict]) -> None:
         with session_scope(engine) as session:
-            session.exec(insert(TagCacheRow), params=[{**r, "analyser": analyser} for r in rows])
+            insert_rows(session, TagCacheRow, [{**r, "analyser": analyser} for r in rows])
         report.analysed += len(rows)
         if progress is not None:
             progress(report.analysed, len(hashes), "tagging distinct texts")
@@ -545,12 +499,14 @@ _LINK_INDEX = None  # the resolver's index in a link worker (`_init_link_worker`
 def _link_all(
     engine: Engine,
     versions: list,
+    analyser: str,
     report: AnalyseReport,
     progress: Progress | None,
     workers: int,
     known_names: Path | None,
 ) -> None:
-    """References, definitions and sanction links of every version, replacing older rows.
+    """Clause tags, references, definitions and sanction links of every version, replacing
+    older rows.
 
     Resolving is pure Python per law, so with several versions it runs in `workers`
     processes, which read the index from its cache and the laws from the database; this
@@ -562,11 +518,13 @@ def _link_all(
     if workers > 1 and len(jobs) >= 8 and _shareable(engine):
         _index_entries(engine, workers)  # refreshed here; each worker reads its own copy
         with worker_pool(workers, _init_link_worker, (url, known_names)) as pool:
-            results = pool.map(_link_rows, jobs, [url] * len(jobs), chunksize=2)
+            results = pool.map(
+                _link_rows, jobs, [url] * len(jobs), [analyser] * len(jobs), chunksize=2
+            )
             _write_all(engine, versions, results, report, progress)
     else:
         index = build_index(engine, known_names, workers)
-        results = (_link_rows(job, engine, index) for job in jobs)
+        results = (_link_rows(job, engine, analyser, index) for job in jobs)
         _write_all(engine, versions, results, report, progress)
 
 
@@ -576,17 +534,23 @@ def _init_link_worker(url: str, known_names: Path | None) -> None:
 
 
 def _write_all(engine: Engine, versions, results, report, progress) -> None:
-    from sqlmodel import delete, insert
+    from sqlmodel import delete
 
-    from lawcheck.store import DefinitionRow, ReferenceRow, SanctionLinkRow
+    from lawcheck.store import ClauseTagRow, DefinitionRow, ReferenceRow, SanctionLinkRow
 
-    tables = {"references": ReferenceRow, "definitions": DefinitionRow, "links": SanctionLinkRow}
+    tables = {
+        "tags": ClauseTagRow,
+        "references": ReferenceRow,
+        "definitions": DefinitionRow,
+        "links": SanctionLinkRow,
+    }
     for done, (version, rows) in enumerate(zip(versions, results, strict=True), start=1):
         with session_scope(engine) as session:
             for name, table in tables.items():
                 session.exec(delete(table).where(table.version_id == version.id))
-                if rows[name]:
-                    session.exec(insert(table), params=rows[name])
+                insert_rows(session, table, rows[name])
+        report.versions += 1
+        report.clauses += len(rows["tags"])
         report.references += len(rows["references"])
         report.definitions += len(rows["definitions"])
         report.sanction_links += len(rows["links"])
@@ -594,37 +558,72 @@ def _write_all(engine: Engine, versions, results, report, progress) -> None:
             progress(done, len(versions), version.name)
 
 
-def _link_rows(version_id: int, source: Engine | str, index=None) -> dict[str, list[dict]]:
-    """The reference, definition and sanction-link rows of one version; in a worker,
-    `source` is the database URL and the index the one the worker inherited."""
+def _link_rows(
+    version_id: int, source: Engine | str, analyser: str, index=None
+) -> dict[str, list[dict]]:
+    """The clause-tag, reference, definition and sanction-link rows of one version; in a
+    worker, `source` is the database URL and the index the one the worker inherited."""
     from sqlmodel import Session
 
     from lawcheck.definitions import definitions_of
     from lawcheck.refs import references_of
     from lawcheck.sanctions import sanction_links
-    from lawcheck.store import ClauseRow, ClauseTagRow, LawVersion, load_law
+    from lawcheck.store import ClauseRow, LawVersion, TagCacheRow, load_law
 
     index = index if index is not None else _LINK_INDEX
     engine = source if isinstance(source, Engine) else _engine_for(source)
     with Session(engine) as session:
         version = session.get(LawVersion, version_id)
         law = load_law(session, version)
-        clause_ids: dict[str, int] = {}
-        modality_by_ref: dict[str, str] = {}
-        for clause_id, ref, kind, start, modality in session.exec(
+        clauses = session.exec(
             select(
-                ClauseRow.id, ClauseRow.ref, ClauseRow.kind, ClauseRow.start, ClauseTagRow.modality
+                ClauseRow.id,
+                ClauseRow.ref,
+                ClauseRow.kind,
+                ClauseRow.start,
+                ClauseRow.parent_ref,
+                TagCacheRow.id,
+                TagCacheRow.tag,
+                TagCacheRow.modality,
             )
-            .join(ClauseTagRow, ClauseTagRow.clause_id == ClauseRow.id)
+            .join(
+                TagCacheRow,
+                (TagCacheRow.content_hash == ClauseRow.content_hash)
+                & (TagCacheRow.analyser == analyser),
+            )
             .where(ClauseRow.version_id == version_id)
             .order_by(ClauseRow.position)
-        ):
-            clause_ids.setdefault(ref if kind != "UNPARSED" else f"{ref}@{start}", clause_id)
-            modality_by_ref[ref] = modality
+        ).all()
+    clause_ids: dict[str, int] = {}
+    modality_by_ref: dict[str, str] = {}
+    effective: dict[str, tuple[str, str, str | None]] = {}
+    tags = []
+    for clause_id, ref, kind, start, parent_ref, cache_id, own_tag, own_modality in clauses:
+        tag, modality, inherited = own_tag, own_modality, None
+        if kind in _ITEM_KINDS and own_modality == "none" and parent_ref in effective:
+            # An item without a predicate of its own ("1. 제31조를 위반한 자") takes the tag
+            # of the lead-in it completes.
+            tag, modality, source_ref = effective[parent_ref]
+            inherited = source_ref or parent_ref
+        if kind not in ("UNPARSED", "부기"):
+            effective[ref] = (tag, modality, inherited)
+        tags.append(
+            {
+                "clause_id": clause_id,
+                "version_id": version_id,
+                "cache_id": cache_id,
+                "tag": tag,
+                "modality": modality,
+                "inherited_from": inherited,
+            }
+        )
+        clause_ids.setdefault(ref if kind != "UNPARSED" else f"{ref}@{start}", clause_id)
+        modality_by_ref[ref] = modality
     references = references_of(law, index)
     definitions = definitions_of(law, index, references=references)
     links = sanction_links(law, references, modality_by_ref)
     return {
+        "tags": tags,
         "references": [
             {
                 "version_id": version.id,

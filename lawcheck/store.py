@@ -351,6 +351,14 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def insert_rows(session: Session, table: type[SQLModel], rows: list[dict]) -> None:
+    """Insert dict rows (all with the same keys) in one executemany. A Core insert on the
+    table, not the ORM's bulk insert: on the national corpus the ORM's per-row bookkeeping
+    cost twice the CPU for the same statement."""
+    if rows:
+        session.execute(table.__table__.insert(), rows)
+
+
 def save_law(session: Session, law: LawText) -> SaveResult:
     """Insert or replace one law version inside the caller's transaction.
 
@@ -473,16 +481,15 @@ def save_law(session: Session, law: LawText) -> SaveResult:
                     "content_hash": content_hash(clause.text),
                 }
             )
-    if rows:
-        session.execute(insert(ClauseRow), rows)
-    if law.divisions:
-        session.execute(
-            insert(DivisionRow),
-            [
-                {"version_id": version.id, "level": d.level, "text": d.text, "position": d.position}
-                for d in law.divisions
-            ],
-        )
+    insert_rows(session, ClauseRow, rows)
+    insert_rows(
+        session,
+        DivisionRow,
+        [
+            {"version_id": version.id, "level": d.level, "text": d.text, "position": d.position}
+            for d in law.divisions
+        ],
+    )
     return SaveResult(version.id, status, meta.name, meta.law_id, clause_total)
 
 
@@ -818,8 +825,7 @@ def save_findings(
         session.exec(delete(FindingRow).where(FindingRow.id.in_(stale[i : i + 500])))
     now = datetime.now(UTC).isoformat(timespec="seconds")
     rows = [_finding_row(f, now) for f in findings]
-    if rows:
-        session.execute(insert(FindingRow), rows)
+    insert_rows(session, FindingRow, rows)
     return len(rows)
 
 
