@@ -122,6 +122,7 @@ def _is_annex(ref: str) -> bool:
     return ref.startswith(("별표", "서식"))
 
 
+@lru_cache(maxsize=200_000)  # a corpus's references repeat the same targets many times
 def _strip_part(ref: str) -> str:
     for part in (" 각 호 외의 부분", " 본문", " 단서", " 전단", " 후단"):
         if ref.endswith(part):
@@ -406,6 +407,10 @@ class Corpus:
     ):
         self.engine = engine
         self.term_source = term_source
+        # The laws whose findings are wanted (run_rules' law_ids; None: all). Rules whose
+        # findings are one clause, or a pair, skip what cannot involve them: an incremental
+        # re-check reads ~150 laws to re-evaluate the findings of a few.
+        self.focus: set[str] | None = None
         # Clause ids per candidate bucket (duty kind, competence, concept …) of the term-paired
         # rules that ran: pairs form only inside a bucket (the incremental index records it).
         self.buckets: dict[str, set[int]] = defaultdict(set)
@@ -709,20 +714,18 @@ class Corpus:
     # --- clauses ---------------------------------------------------------------------------
 
     def evidence(self, clause: CClause) -> list[dict]:
-        """The tag evidence of a clause, read from the database with the rest of its law's
-        on first use (only clauses in findings need it; all of it would not fit in memory
-        at national scale)."""
+        """The tag evidence of a clause, read from the database on first use: only clauses
+        in findings need it (all of it would not fit in memory at national scale, and a
+        law's worth per finding made incremental re-checks read thousands of rows)."""
         cache = self.__dict__.setdefault("_evidence", {})
-        if clause.version_id not in cache:
+        if clause.id not in cache:
             with Session(self.engine) as session:
-                cache[clause.version_id] = dict(
-                    session.exec(
-                        select(ClauseTagRow.clause_id, TagCacheRow.evidence)
-                        .join(TagCacheRow, ClauseTagRow.cache_id == TagCacheRow.id)
-                        .where(ClauseTagRow.version_id == clause.version_id)
-                    ).all()
-                )
-        return cache[clause.version_id].get(clause.id) or []
+                cache[clause.id] = session.exec(
+                    select(TagCacheRow.evidence)
+                    .join(ClauseTagRow, ClauseTagRow.cache_id == TagCacheRow.id)
+                    .where(ClauseTagRow.clause_id == clause.id)
+                ).first()
+        return cache[clause.id] or []
 
     def parent(self, clause: CClause) -> CClause | None:
         if not clause.parent_ref:
@@ -1513,7 +1516,13 @@ def _delegation_index(corpus: Corpus) -> _DelegationIndex:
 def kind_delegation_gap(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
     p = rule.parameters
     index = _delegation_index(corpus)
-    for clause in corpus.clauses:
+    # A finding is the statute clause alone: only the focused laws' clauses can make one.
+    clauses = (
+        corpus.clauses
+        if corpus.focus is None
+        else [c for law_id in sorted(corpus.focus) for c in corpus.clauses_of_law(law_id)]
+    )
+    for clause in clauses:
         for instruments, word, matches in _delegations(corpus, rule, clause):
             links, _ = index.status(clause, instruments, p)
             if links:
@@ -2017,6 +2026,14 @@ def _pairs_within_kinds(
             yield kind, corpus.by_id[ia], corpus.by_id[ib], weight, terms
 
 
+def _pair_rank(result: tuple) -> tuple:
+    """Sort key of a pair rule's candidates (score, kind, a, b, …): best first, ties in the
+    order of the clauses, so that per-law-pair caps keep the same pairs however they were
+    found (a full check, or an incremental one that finds them from the changed law's side)."""
+    score, kind, a, b = result[:4]
+    return (-score, kind, a.law_id, a.ref, a.position, b.law_id, b.ref, b.position)
+
+
 def pair_by_terms(
     corpus: Corpus,
     left: dict[str, list[CClause]],
@@ -2034,7 +2051,9 @@ def pair_by_terms(
 
     Clauses are grouped in buckets (duty kind, activity …); inside a bucket an inverted index
     from term to clauses finds the pairs, and a term in more than `max_df` clauses of the
-    corpus is not used (it pairs everything). Returns {(left id, right id): (weight, terms)}.
+    corpus is not used (it pairs everything). `allow` must be symmetric: with a focus
+    (`Corpus.focus`) a pair is tried only from its focused side. Returns {(left id, right
+    id): (weight, terms)}.
     """
     df, _ = corpus.document_frequency
     corpus.note_buckets(left, right or {})
@@ -2050,6 +2069,7 @@ def pair_by_terms(
         ]
     )
     out: dict[tuple[int, int], list] = {}
+    focus = corpus.focus
     for bucket, lefts in left.items():
         rights = right.get(bucket, []) if right is not None else lefts
         index: dict[str, list[CClause]] = defaultdict(list)
@@ -2058,6 +2078,9 @@ def pair_by_terms(
                 if df.get(term, 0) <= max_df and not ignore_terms(term):
                     index[term].append(clause)
         for a in lefts:
+            a_focused = focus is None or a.law_id in focus
+            if right is None and not a_focused:
+                continue  # a pair with a focused clause is found from that clause's side
             shared: dict[int, set[str]] = defaultdict(set)
             for term in corpus.context_terms(a):
                 if df.get(term, 0) > max_df or ignore_terms(term):
@@ -2067,6 +2090,9 @@ def pair_by_terms(
                         shared[b.id].add(term)
             for b_id, terms in shared.items():
                 b = corpus.by_id[b_id]
+                b_focused = focus is None or b.law_id in focus
+                if not (a_focused or b_focused):
+                    continue
                 key = (a.id, b_id) if right is not None else tuple(sorted((a.id, b_id)))
                 if key in out:
                     continue
@@ -2230,7 +2256,7 @@ def kind_overlapping_duty(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
         if strong & corpus.context_terms(a) & corpus.context_terms(b):
             weight += 2 * p["min_shared_weight"]
         results.append((weight * overlap, kind, a, b, terms, overlap))
-    results.sort(key=lambda r: -r[0])
+    results.sort(key=_pair_rank)
     per_pair: Counter = Counter()
     seen_articles: set = set()
     for weight, kind, a, b, terms, overlap in results:
@@ -2354,7 +2380,7 @@ def kind_contradictory_duty(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
                 if weight < p["min_shared_weight"]:
                     continue
                 results.append((weight, act, a, b, shared))
-    results.sort(key=lambda r: -r[0])
+    results.sort(key=_pair_rank)
     for weight, act, a, b, shared in results:
         if emitted[a.id] >= p["max_per_clause"] or emitted[b.id] >= p["max_per_clause"]:
             continue
@@ -2745,7 +2771,7 @@ def kind_sanction_disparity(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
         results.append(
             (weight * min(ratio, 10) / 10, kind, a, b, sa, sb, va, vb, ratio, terms, reason)
         )
-    results.sort(key=lambda r: -r[0])
+    results.sort(key=_pair_rank)
     per_pair: Counter = Counter()
     for score, kind, a, b, sa, sb, va, vb, ratio, terms, reason in results:
         if per_pair[(a.law_id, b.law_id)] >= p["max_per_law_pair"]:
@@ -2851,7 +2877,7 @@ def kind_jurisdiction_overlap(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
         if (a.law_id, a.ref) > (b.law_id, b.ref):
             a, b = b, a
         results.append((weight, kind, a, b, terms))
-    results.sort(key=lambda r: -r[0])
+    results.sort(key=_pair_rank)
     per_pair: Counter = Counter()
     for weight, kind, a, b, terms in results:
         if per_pair[(a.law_id, b.law_id)] >= p["max_per_law_pair"]:
@@ -3095,14 +3121,18 @@ def run_rules(
     """Run rules over a loaded corpus; findings involving `law_ids` only, best first."""
     out: dict[str, Finding] = {}
     rules = list(rules)
-    for done, rule in enumerate(rules, start=1):
-        function = KIND_FUNCTIONS[rule.kind]
-        for finding in function(corpus, rule):
-            if law_ids is not None and not any(c.law_id in law_ids for c in finding.clauses):
-                continue
-            out.setdefault(finding.id, finding)
-        if progress is not None:
-            progress(done, len(rules), rule.id)
+    corpus.focus = law_ids
+    try:
+        for done, rule in enumerate(rules, start=1):
+            function = KIND_FUNCTIONS[rule.kind]
+            for finding in function(corpus, rule):
+                if law_ids is not None and not any(c.law_id in law_ids for c in finding.clauses):
+                    continue
+                out.setdefault(finding.id, finding)
+            if progress is not None:
+                progress(done, len(rules), rule.id)
+    finally:
+        corpus.focus = None
     return sorted(out.values(), key=lambda f: (-f.score, f.rule_id, f.id))
 
 
