@@ -865,6 +865,16 @@ class Corpus:
         df, n = self.document_frequency
         return math.log((max(n, MIN_CORPUS_SIZE) + 1) / (df.get(term, 0) + 1))
 
+    def weight(self, terms: Iterable[str]) -> float:
+        """Summed idf of shared terms. fsum, because a plain sum depends on the order of a
+        set, and a last-bit difference reorders tied pairs between a full and an
+        incremental check (a different clause of the same article would be kept)."""
+        return math.fsum(self.idf(t) for t in terms)
+
+    def by_rarity(self, terms: Iterable[str]) -> list[str]:
+        """Rarest first, ties by the term itself so that messages do not depend on set order."""
+        return sorted(terms, key=lambda t: (-self.idf(t), t))
+
     def is_focus(self, text: str) -> bool:
         return any(word in text for word in self.term_config.focus)
 
@@ -2099,7 +2109,7 @@ def pair_by_terms(
                 # Joined compounds repeat their parts: count a part only if the compound is
                 # not also shared.
                 kept = [t for t in terms if not any(t != u and t in u for u in terms)]
-                weight = sum(corpus.idf(t) for t in kept)
+                weight = corpus.weight(kept)
                 if required and not (required & corpus.context_terms(a) & corpus.context_terms(b)):
                     continue
                 enough = weight >= min_weight or (
@@ -2107,7 +2117,7 @@ def pair_by_terms(
                     and bool(strong_set & corpus.context_terms(a) & corpus.context_terms(b))
                 )
                 if enough and allow(a, b):
-                    out[key] = [weight, sorted(kept, key=lambda t: -corpus.idf(t))]
+                    out[key] = [weight, corpus.by_rarity(kept)]
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
@@ -2376,7 +2386,7 @@ def kind_contradictory_duty(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
                 if _actors_overlap(corpus, a, corpus.actor(a), b, corpus.actor(b)) < 0.6:
                     continue
                 shared = {t.term for t in corpus.terms(a)} & {t.term for t in corpus.terms(b)}
-                weight = sum(corpus.idf(t) for t in shared)
+                weight = corpus.weight(shared)
                 if weight < p["min_shared_weight"]:
                     continue
                 results.append((weight, act, a, b, shared))
@@ -2417,7 +2427,7 @@ def kind_contradictory_duty(corpus: Corpus, rule: Rule) -> Iterator[Finding]:
             hint=resolution_hint(corpus, a, b),
             details={
                 "act": list(act),
-                "shared_terms": sorted(shared, key=lambda t: -corpus.idf(t))[:10],
+                "shared_terms": corpus.by_rarity(shared)[:10],
             },
             focus=corpus.is_focus(a.text + b.text),
         )
@@ -2519,11 +2529,11 @@ def _concept_pairs(
                         continue
                     shared = words_a & corpus.context_terms(b)
                     kept = [t for t in shared if not any(t != u and t in u for u in shared)]
-                    weight = corpus.idf(concept) + sum(corpus.idf(t) for t in kept)
+                    weight = corpus.weight([concept, *kept])
                     if weight < p["min_shared_weight"]:
                         continue
                     key = (a.id, b.id)
-                    terms = [concept, *sorted(kept, key=lambda t: -corpus.idf(t))]
+                    terms = [concept, *corpus.by_rarity(kept)]
                     if key not in out or out[key][0] < weight:
                         out[key] = (weight, terms)
     return out

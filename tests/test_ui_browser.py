@@ -196,7 +196,9 @@ def test_two_reviewers_decide_reload_and_find_every_decision(review_server, brow
         _text_on_page(driver, "검토 대기열")
         _idle(driver)
     # The reviewer's name survives the reload (it is kept in the address).
-    field = alice.find_element(By.CSS_SELECTOR, f'input[aria-label*="{REVIEWER}"]')
+    field = _wait(
+        alice, ec.presence_of_element_located((By.CSS_SELECTOR, f'input[aria-label*="{REVIEWER}"]'))
+    )
     assert field.get_attribute("value") == "김검토"
     card = _finding(alice, first)
     assert "논의 필요" in card.text  # the latest decision on the first finding is Bob's
@@ -224,9 +226,15 @@ def test_every_page_renders_in_the_browser(review_server, browsers):
     _shot(driver, "4-law-browser")
 
     _open(driver, f"{review_server}/query", "과업 검색")
-    field = driver.find_element(By.CSS_SELECTOR, 'input[aria-label="과업 · Task (Korean)"]')
+    # The page title is in the navigation before the page's own script has drawn its widgets.
+    field = _wait(
+        driver,
+        ec.element_to_be_clickable((By.CSS_SELECTOR, 'input[aria-label="과업 · Task (Korean)"]')),
+    )
     field.send_keys("CCTV 얼굴인식")
-    driver.find_element(By.XPATH, "//button[.//*[contains(text(), '검색')]]").click()
+    _wait(
+        driver, ec.element_to_be_clickable((By.XPATH, "//button[.//*[contains(text(), '검색')]]"))
+    ).click()
     _text_on_page(driver, "score")
     _idle(driver)
     assert "개인정보 보호법" in driver.find_element(By.TAG_NAME, "body").text
