@@ -302,6 +302,8 @@ def main() -> int:
         "it was imported), re-analyse it and re-check incrementally",
     )
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1: the ratio needs one round of each")
     if args.baseline:
         if not args.db:
             parser.error("--baseline needs --db")
